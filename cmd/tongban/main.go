@@ -1,0 +1,84 @@
+// Command tongban is the whole Tongban system in one binary: the API and
+// web UI server, the background job runner, and the operator commands.
+// This file is wiring only.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/tongban/tongban/internal/apperr"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "tongban:", describe(err))
+		}
+		os.Exit(1)
+	}
+}
+
+// describe renders an error for an operator: both languages for our
+// errors, with field details.
+func describe(err error) string {
+	var ae *apperr.Error
+	if !errors.As(err, &ae) {
+		return err.Error()
+	}
+	s := ae.ZH + " / " + ae.EN
+	for k, f := range ae.Fields {
+		s += fmt.Sprintf("\n  %s: %s / %s", k, f.ZH, f.EN)
+	}
+	if ae.Code == apperr.Internal && ae.Err != nil {
+		s += "\n  cause: " + ae.Err.Error()
+	}
+	return s
+}
+
+const usage = `tongban — 工程建设项目审批管理系统 (project approval management)
+
+Usage:
+  tongban serve    [--data DIR] [--addr HOST:PORT] [--db DSN] [--demo]   run the server
+  tongban migrate  [--data DIR] [--db DSN]                               apply database migrations
+  tongban demo seed --data DIR --projects N [--db DSN]                   fill a database with demo history
+  tongban calendar due --from YYYY-MM-DD --days N [--unit WD|ND]         print a due date
+  tongban calendar import FILE [--data DIR] [--db DSN]                   import a year's holiday schedule
+  tongban calendar show YEAR                                             print a year's holidays
+  tongban version
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "serve":
+		return cmdServe(ctx, args[1:], stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, args[1:], stdout, stderr)
+	case "demo":
+		return cmdDemo(ctx, args[1:], stdout, stderr)
+	case "calendar":
+		return cmdCalendar(ctx, args[1:], stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "tongban", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return apperr.Newf(apperr.Invalid, "cli.unknown", "未知命令 %q", "unknown command %q", args[0])
+}
+
+var version = "dev"

@@ -1,0 +1,107 @@
+// Package config is the one place configuration is defined: defaults in
+// code, overridden by environment variables and then by flags, loaded once
+// in cmd/tongban and passed down. docs/config.md lists every field.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/tongban/tongban/internal/apperr"
+	"github.com/tongban/tongban/internal/calendar"
+)
+
+// Config is the server's configuration.
+type Config struct {
+	DataDir      string // --data, TONGBAN_DATA: SQLite file, blobs, keys
+	Addr         string // --addr, TONGBAN_ADDR
+	DSN          string // --db, TONGBAN_DB: postgres://… or mysql://…; empty: SQLite under DataDir
+	Demo         bool   // --demo: load demo accounts and projects into a new database
+	DemoProjects int    // --demo-projects: how many demo projects --demo creates
+	CatalogDir   string // --catalog, TONGBAN_CATALOG: a catalog directory instead of the bundled Xiamen one
+	Warn         string // --warn, TONGBAN_WARN: when a deadline turns to warning: "80%" of the limit or "2d" before
+	LogLevel     string // --log-level, TONGBAN_LOG_LEVEL: debug, info, warn, error
+	SecureCookie bool   // --secure-cookie, TONGBAN_SECURE_COOKIE: mark cookies Secure (behind TLS)
+	Instance     string // --instance, TONGBAN_INSTANCE: job runner owner id; defaults to host:pid
+}
+
+// Default returns the defaults.
+func Default() Config {
+	return Config{DataDir: "./data", Addr: "127.0.0.1:8080", Warn: "80%", LogLevel: "info", DemoProjects: 12}
+}
+
+// Flags binds the serve flags to c on fs, after applying the environment.
+func (c *Config) Flags(fs *flag.FlagSet) {
+	c.env()
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory (SQLite database, files, keys)")
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address HOST:PORT")
+	fs.StringVar(&c.DSN, "db", c.DSN, "database URL: postgres://user@host:port/db?sslmode=disable or mysql://user:pass@host:port/db (default: SQLite under --data)")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "load the demo catalog, accounts and projects into a new database and print the accounts")
+	fs.IntVar(&c.DemoProjects, "demo-projects", c.DemoProjects, "number of demo projects --demo creates")
+	fs.StringVar(&c.CatalogDir, "catalog", c.CatalogDir, "catalog directory (default: the bundled Xiamen catalog)")
+	fs.StringVar(&c.Warn, "warn", c.Warn, `deadline warning rule: "80%" of the limit or "2d" working days before`)
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
+	fs.BoolVar(&c.SecureCookie, "secure-cookie", c.SecureCookie, "mark session cookies Secure (serve behind TLS)")
+	fs.StringVar(&c.Instance, "instance", c.Instance, "instance id for the job runner (default host:pid)")
+}
+
+func (c *Config) env() {
+	str := func(k string, dst *string) {
+		if v, ok := os.LookupEnv(k); ok {
+			*dst = v
+		}
+	}
+	str("TONGBAN_DATA", &c.DataDir)
+	str("TONGBAN_ADDR", &c.Addr)
+	str("TONGBAN_DB", &c.DSN)
+	str("TONGBAN_CATALOG", &c.CatalogDir)
+	str("TONGBAN_WARN", &c.Warn)
+	str("TONGBAN_LOG_LEVEL", &c.LogLevel)
+	str("TONGBAN_INSTANCE", &c.Instance)
+	if v, ok := os.LookupEnv("TONGBAN_SECURE_COOKIE"); ok {
+		c.SecureCookie = v == "1" || strings.EqualFold(v, "true")
+	}
+}
+
+// Validate checks every field and reports all that are wrong.
+func (c Config) Validate() error {
+	e := apperr.New(apperr.Invalid, "config.invalid", "配置有误", "invalid configuration")
+	if strings.TrimSpace(c.DataDir) == "" {
+		e.WithField("data", "required", "数据目录不能为空", "the data directory is required")
+	}
+	if _, _, ok := strings.Cut(c.Addr, ":"); !ok {
+		e.WithField("addr", "invalid", "监听地址应为 主机:端口", "the listen address must be HOST:PORT")
+	}
+	if c.DSN != "" && !strings.HasPrefix(c.DSN, "postgres://") && !strings.HasPrefix(c.DSN, "postgresql://") && !strings.HasPrefix(c.DSN, "mysql://") {
+		e.WithField("db", "invalid", "数据库地址须以 postgres:// 或 mysql:// 开头", "the database URL must start with postgres:// or mysql://")
+	}
+	if _, err := calendar.ParseWarnRule(c.Warn); err != nil {
+		ae := apperr.As(err)
+		e.WithField("warn", "invalid", ae.ZH, ae.EN)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		e.WithField("log-level", "invalid", "日志级别须为 debug、info、warn 或 error", "log level must be debug, info, warn or error")
+	}
+	if c.DemoProjects < 0 || c.DemoProjects > 100000 {
+		e.WithField("demo-projects", "invalid", "演示项目数须在 0 到 100000 之间", "demo projects must be between 0 and 100000")
+	}
+	if len(e.Fields) > 0 {
+		return e
+	}
+	return nil
+}
+
+// String describes the configuration without secrets (DSN passwords).
+func (c Config) String() string {
+	dsn := c.DSN
+	if i := strings.Index(dsn, "@"); i > 0 {
+		if j := strings.Index(dsn, "://"); j > 0 && j < i {
+			dsn = dsn[:j+3] + "***" + dsn[i:]
+		}
+	}
+	return fmt.Sprintf("data=%s addr=%s db=%q demo=%v", c.DataDir, c.Addr, dsn, c.Demo)
+}

@@ -1,0 +1,167 @@
+package httpapi
+
+import (
+	"time"
+
+	"github.com/tongban/tongban/internal/approval"
+	"github.com/tongban/tongban/internal/auth"
+	"github.com/tongban/tongban/internal/calendar"
+	"github.com/tongban/tongban/internal/store"
+	"github.com/tongban/tongban/internal/workflow"
+)
+
+// ProjectDTO is a project as the API shows it.
+type ProjectDTO struct {
+	ID                 string           `json:"id"`
+	Code               string           `json:"code" doc:"National investment project code (项目代码)"`
+	Name               string           `json:"name"`
+	FlowID             string           `json:"flow_id"`
+	FlowVersion        int              `json:"flow_version"`
+	Type               string           `json:"type"`
+	District           string           `json:"district"`
+	DistrictName       string           `json:"district_name"`
+	Address            string           `json:"address"`
+	Investment         float64          `json:"investment" doc:"Total investment in 万元"`
+	LandArea           float64          `json:"land_area" doc:"m²"`
+	FloorArea          float64          `json:"floor_area" doc:"m²"`
+	GovernmentInvested bool             `json:"government_invested"`
+	EnterpriseUSCC     string           `json:"enterprise_uscc"`
+	EnterpriseName     string           `json:"enterprise_name"`
+	Agents             []approval.Agent `json:"agents"`
+	Answers            map[string]any   `json:"answers"`
+	State              string           `json:"state"`
+	CurrentStage       int              `json:"current_stage"`
+	CreatedAt          time.Time        `json:"created_at"`
+	UpdatedAt          time.Time        `json:"updated_at"`
+	Version            int64            `json:"version"`
+}
+
+func projectDTO(p approval.Project) ProjectDTO {
+	return ProjectDTO{ID: p.ID, Code: p.Code, Name: p.Name, FlowID: p.FlowID, FlowVersion: p.FlowVersion, Type: p.Type, District: p.District,
+		DistrictName: approval.Districts[p.District], Address: p.Address, Investment: p.Investment, LandArea: p.LandArea, FloorArea: p.FloorArea,
+		GovernmentInvested: p.GovernmentInvested, EnterpriseUSCC: p.EnterpriseUSCC, EnterpriseName: p.EnterpriseName, Agents: p.Agents,
+		Answers: p.Answers, State: string(p.State), CurrentStage: p.CurrentStage, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version}
+}
+
+// StageDTO is a stage as the API shows it.
+type StageDTO struct {
+	ID          string     `json:"id"`
+	Number      int        `json:"number"`
+	Name        string     `json:"name"`
+	LeadDept    string     `json:"lead_dept"`
+	State       string     `json:"state"`
+	StateName   string     `json:"state_name"`
+	Round       int        `json:"round"`
+	LimitDays   int        `json:"limit_days"`
+	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
+	ConcludedAt *time.Time `json:"concluded_at,omitempty"`
+	Reasons     []string   `json:"reasons"`
+	Version     int64      `json:"version"`
+}
+
+func stageDTO(s approval.Stage) StageDTO {
+	return StageDTO{ID: s.ID, Number: s.Number, Name: s.Name, LeadDept: s.LeadDept, State: string(s.State), StateName: workflow.StageStateZH(s.State),
+		Round: s.Round, LimitDays: s.LimitDays, SubmittedAt: s.SubmittedAt, ConcludedAt: s.ConcludedAt, Reasons: s.Reasons, Version: s.Version}
+}
+
+// ClockDTO is a task's deadline clock.
+type ClockDTO struct {
+	Unit      string `json:"unit" doc:"WD working days, ND natural days"`
+	Limit     int    `json:"limit"`
+	Started   string `json:"started"`
+	Due       string `json:"due"`
+	WarnFrom  string `json:"warn_from"`
+	Paused    bool   `json:"paused"`
+	State     string `json:"state" enum:"normal,warning,overdue"`
+	StateName string `json:"state_name"`
+	Remaining int    `json:"remaining" doc:"Days left in the clock's unit; negative when overdue"`
+}
+
+// TaskDTO is a task as the API shows it.
+type TaskDTO struct {
+	ID              string               `json:"id"`
+	ProjectID       string               `json:"project_id"`
+	Stage           int                  `json:"stage"`
+	Round           int                  `json:"round"`
+	ItemCode        string               `json:"item_code"`
+	ItemVersion     int                  `json:"item_version"`
+	ItemName        string               `json:"item_name"`
+	DeptCode        string               `json:"dept_code"`
+	State           int                  `json:"state" doc:"National item-instance state code (办件状态)"`
+	StateName       string               `json:"state_name"`
+	Level           int                  `json:"level"`
+	LevelName       string               `json:"level_name"`
+	LevelRole       string               `json:"level_role"`
+	Levels          []approval.Level     `json:"levels"`
+	Cosign          *approval.Cosign     `json:"cosign,omitempty"`
+	Opinions        []approval.Opinion   `json:"opinions"`
+	Accepted        bool                 `json:"accepted"`
+	AllowRongque    bool                 `json:"allow_rongque"`
+	AllowCommitment bool                 `json:"allow_commitment"`
+	Commitment      bool                 `json:"commitment"`
+	Rongque         *approval.Rongque    `json:"rongque,omitempty"`
+	Correction      *approval.Correction `json:"correction,omitempty"`
+	Clock           *ClockDTO            `json:"clock,omitempty"`
+	Assignee        string               `json:"assignee"`
+	Result          string               `json:"result"`
+	Actions         []string             `json:"actions" doc:"Actions the state table allows now (guards and roles still apply)"`
+	CreatedAt       time.Time            `json:"created_at"`
+	UpdatedAt       time.Time            `json:"updated_at"`
+	ConcludedAt     *time.Time           `json:"concluded_at,omitempty"`
+	Version         int64                `json:"version"`
+}
+
+func taskDTO(r store.TaskRow, cal *calendar.Calendar, now time.Time) TaskDTO {
+	t := r.Task
+	lv := t.CurrentLevel()
+	d := TaskDTO{ID: t.ID, ProjectID: t.ProjectID, Stage: t.Stage, Round: r.Round, ItemCode: t.ItemCode, ItemVersion: t.ItemVersion, ItemName: t.ItemName,
+		DeptCode: t.DeptCode, State: int(t.State), StateName: t.State.ZH(), Level: t.Level, LevelName: lv.Name, LevelRole: string(lv.Role),
+		Levels: t.Levels, Cosign: t.Cosign, Opinions: t.Opinions, Accepted: t.Accepted, AllowRongque: t.AllowRongque,
+		AllowCommitment: t.AllowCommitment, Commitment: t.Commitment, Rongque: t.Rongque, Correction: t.Correction, Assignee: t.Assignee,
+		Result: t.Result, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, ConcludedAt: t.ConcludedAt, Version: t.Version}
+	if d.Opinions == nil {
+		d.Opinions = []approval.Opinion{}
+	}
+	if d.Levels == nil {
+		d.Levels = []approval.Level{}
+	}
+	for _, a := range approval.Allowed(t.State) {
+		d.Actions = append(d.Actions, string(a))
+	}
+	if d.Actions == nil {
+		d.Actions = []string{}
+	}
+	if c := t.Clock; c != nil {
+		at := now
+		if t.ConcludedAt != nil {
+			at = *t.ConcludedAt
+		}
+		st := c.State(cal, at)
+		d.Clock = &ClockDTO{Unit: string(c.Unit), Limit: c.Limit, Started: c.StartDate().String(), Due: c.DueDate().String(),
+			WarnFrom: c.WarnDate().String(), Paused: c.Paused(), State: string(st), StateName: st.ZH(), Remaining: c.Remaining(cal, at)}
+	}
+	return d
+}
+
+// EventDTO is one entry of a project's record.
+type EventDTO = store.Event
+
+// MaterialDTO is one uploaded file version.
+type MaterialDTO = store.Material
+
+// UserDTO is an account without secrets.
+type UserDTO struct {
+	ID             string      `json:"id"`
+	Username       string      `json:"username"`
+	DisplayName    string      `json:"display_name"`
+	Roles          []auth.Role `json:"roles"`
+	DeptCode       string      `json:"dept_code,omitempty"`
+	EnterpriseUSCC string      `json:"enterprise_uscc,omitempty"`
+	Disabled       bool        `json:"disabled"`
+	CreatedAt      time.Time   `json:"created_at"`
+}
+
+func userDTO(u store.User) UserDTO {
+	return UserDTO{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Roles: u.Roles, DeptCode: u.DeptCode,
+		EnterpriseUSCC: u.EnterpriseUSCC, Disabled: u.Disabled, CreatedAt: u.CreatedAt}
+}

@@ -1,0 +1,209 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/tongban/tongban/internal/apperr"
+	"github.com/tongban/tongban/internal/approval"
+	"github.com/tongban/tongban/internal/auth"
+	"github.com/tongban/tongban/internal/store"
+	"github.com/tongban/tongban/internal/workflow"
+)
+
+// routesTable is the one route table, top to bottom.
+func (s *Server) routesTable() {
+	// Accounts and sessions.
+	add(s, huma.Operation{OperationID: "login", Method: http.MethodPost, Path: "/api/v1/auth/login", Summary: "登录 Log in", Tags: []string{"auth"}}, nil, s.login)
+	add(s, huma.Operation{OperationID: "logout", Method: http.MethodPost, Path: "/api/v1/auth/logout", Summary: "退出 Log out", Tags: []string{"auth"}}, anyone, s.logout)
+	add(s, huma.Operation{OperationID: "me", Method: http.MethodGet, Path: "/api/v1/me", Summary: "当前用户 Current user", Tags: []string{"auth"}}, anyone, s.me)
+	add(s, huma.Operation{OperationID: "list-notifications", Method: http.MethodGet, Path: "/api/v1/notifications", Summary: "消息 Notifications", Tags: []string{"auth"}}, anyone, s.notifications)
+	add(s, huma.Operation{OperationID: "list-users", Method: http.MethodGet, Path: "/api/v1/users", Summary: "账号列表 List accounts", Tags: []string{"admin"}}, userReaders, s.listUsers)
+	add(s, huma.Operation{OperationID: "create-user", Method: http.MethodPost, Path: "/api/v1/users", Summary: "创建账号 Create account", Tags: []string{"admin"}, DefaultStatus: 201}, userAdmins, s.createUser)
+
+	// Catalog and rules.
+	add(s, huma.Operation{OperationID: "list-flows", Method: http.MethodGet, Path: "/api/v1/catalog/flows", Summary: "审批流程 Flows", Tags: []string{"catalog"}}, anyone, s.listFlows)
+	add(s, huma.Operation{OperationID: "get-flow", Method: http.MethodGet, Path: "/api/v1/catalog/flows/{id}", Summary: "流程详情 Flow", Tags: []string{"catalog"}}, anyone, s.getFlow)
+	add(s, huma.Operation{OperationID: "list-items", Method: http.MethodGet, Path: "/api/v1/catalog/items", Summary: "审批事项 Items", Tags: []string{"catalog"}}, anyone, s.listItems)
+	add(s, huma.Operation{OperationID: "list-departments", Method: http.MethodGet, Path: "/api/v1/catalog/departments", Summary: "部门 Departments", Tags: []string{"catalog"}}, anyone, s.listDepartments)
+	add(s, huma.Operation{OperationID: "list-situations", Method: http.MethodGet, Path: "/api/v1/catalog/situations", Summary: "情形问卷 Situations", Tags: []string{"catalog"}}, anyone, s.listSituations)
+	add(s, huma.Operation{OperationID: "preview-items", Method: http.MethodPost, Path: "/api/v1/catalog/preview", Summary: "按情形预览事项 Items a project would need", Tags: []string{"catalog"}}, anyone, s.preview)
+	add(s, huma.Operation{OperationID: "publish-catalog", Method: http.MethodPut, Path: "/api/v1/catalog", Summary: "发布审批目录 Publish a catalog", Tags: []string{"catalog"},
+		Description: "The whole catalog as YAML files (departments, items, situations, flows; see docs/catalog.md). It is validated as a whole and merged over the catalog in force: " +
+			"published versions never change, new versions are added, projects keep the versions they started under. A bad catalog is refused with every problem (file, line, what is wrong) and changes nothing.",
+		MaxBodyBytes: 5 << 20}, sysAdmins, s.publishCatalog)
+	add(s, huma.Operation{OperationID: "list-states", Method: http.MethodGet, Path: "/api/v1/catalog/states", Summary: "办件状态码 State codes and transitions", Tags: []string{"catalog"}}, anyone, s.listStates)
+
+	// Working-day calendar.
+	add(s, huma.Operation{OperationID: "list-calendar-years", Method: http.MethodGet, Path: "/api/v1/calendar/years", Summary: "工作日历年份 Calendar years", Tags: []string{"calendar"}}, anyone, s.calendarYears)
+	add(s, huma.Operation{OperationID: "get-calendar-year", Method: http.MethodGet, Path: "/api/v1/calendar/years/{year}", Summary: "某年节假日 A year's holidays", Tags: []string{"calendar"}}, anyone, s.calendarYear)
+	add(s, huma.Operation{OperationID: "put-calendar-year", Method: http.MethodPut, Path: "/api/v1/calendar/years/{year}", Summary: "导入或更正某年节假日 Import a year", Tags: []string{"calendar"}}, sysAdmins, s.putCalendarYear)
+	add(s, huma.Operation{OperationID: "calendar-due", Method: http.MethodGet, Path: "/api/v1/calendar/due", Summary: "计算到期日 Due date", Tags: []string{"calendar"}}, anyone, s.calendarDue)
+
+	// Projects, stages and materials.
+	add(s, huma.Operation{OperationID: "create-project", Method: http.MethodPost, Path: "/api/v1/projects", Summary: "申报项目 Open a project", Tags: []string{"projects"}, DefaultStatus: 201}, applicants, s.createProject)
+	add(s, huma.Operation{OperationID: "list-projects", Method: http.MethodGet, Path: "/api/v1/projects", Summary: "项目列表 Projects in scope", Tags: []string{"projects"}}, projectReaders, s.listProjects)
+	add(s, huma.Operation{OperationID: "get-project", Method: http.MethodGet, Path: "/api/v1/projects/{id}", Summary: "项目详情与进度 Project with progress", Tags: []string{"projects"}}, projectReaders, s.getProject)
+	add(s, huma.Operation{OperationID: "submit-stage", Method: http.MethodPost, Path: "/api/v1/projects/{id}/stages/{stage}/submit", Summary: "提交阶段申报 Submit a stage", Tags: []string{"projects"}}, applicants, s.submitStage)
+	add(s, huma.Operation{OperationID: "withdraw-stage", Method: http.MethodPost, Path: "/api/v1/projects/{id}/stages/{stage}/withdraw", Summary: "撤回阶段申报 Withdraw a stage", Tags: []string{"projects"}}, applicants, s.withdrawStage)
+	add(s, huma.Operation{OperationID: "get-stage-board", Method: http.MethodGet, Path: "/api/v1/projects/{id}/stages/{stage}/board", Summary: "牵头部门阶段看板 Lead board of a stage", Tags: []string{"stages"}}, leads, s.stageBoard)
+	add(s, huma.Operation{OperationID: "chase-stage", Method: http.MethodPost, Path: "/api/v1/projects/{id}/stages/{stage}/chase", Summary: "催办 Chase a stage's departments", Tags: []string{"stages"}}, []auth.Role{auth.LeadCoordinator}, s.chase)
+	add(s, huma.Operation{OperationID: "list-lead-stages", Method: http.MethodGet, Path: "/api/v1/lead/stages", Summary: "牵头的在办阶段 Stages my department leads", Tags: []string{"stages"}}, []auth.Role{auth.LeadCoordinator}, s.leadStages)
+	s.rawRoute(huma.Operation{OperationID: "upload-material", Method: http.MethodPut, Path: "/api/v1/projects/{id}/stages/{stage}/materials/{code}",
+		Summary: "上传材料 Upload a material", Tags: []string{"projects"},
+		Description: "The request body is the file itself (any Content-Type), streamed; the file name goes in the X-File-Name header, URL-encoded. " +
+			"The type is decided by content. Each upload is a new version.",
+		Parameters: pathParams("id", "stage", "code"),
+		Responses:  map[string]*huma.Response{"201": {Description: "stored"}, "400": {Description: "problem"}, "413": {Description: "too large"}}}, applicants, s.uploadMaterial)
+	s.rawRoute(huma.Operation{OperationID: "download-material", Method: http.MethodGet, Path: "/api/v1/materials/{id}/content",
+		Summary: "下载材料 Download a material version", Tags: []string{"projects"}, Parameters: pathParams("id"),
+		Responses: map[string]*huma.Response{"200": {Description: "the file"}, "404": {Description: "problem"}}}, projectReaders, s.downloadMaterial)
+
+	// Tasks (item instances) and decisions.
+	add(s, huma.Operation{OperationID: "list-tasks", Method: http.MethodGet, Path: "/api/v1/tasks", Summary: "待办 To-do list by deadline", Tags: []string{"tasks"}}, officersAndSup, s.listTasks)
+	add(s, huma.Operation{OperationID: "get-task", Method: http.MethodGet, Path: "/api/v1/tasks/{id}", Summary: "办件详情 Task", Tags: []string{"tasks"}},
+		[]auth.Role{auth.Applicant, auth.Clerk, auth.Reviewer, auth.Approver, auth.LeadCoordinator, auth.Supervisor, auth.AuditAdmin}, s.getTask)
+	add(s, huma.Operation{OperationID: "act-on-task", Method: http.MethodPost, Path: "/api/v1/tasks/{id}/actions", Summary: "办理 Act on a task", Tags: []string{"tasks"}}, deciders, s.actOnTask)
+}
+
+func pathParams(names ...string) []*huma.Param {
+	out := make([]*huma.Param, len(names))
+	for i, n := range names {
+		out[i] = &huma.Param{Name: n, In: "path", Required: true, Schema: &huma.Schema{Type: "string"}}
+	}
+	return out
+}
+
+// --- auth -----------------------------------------------------------------
+
+type loginIn struct {
+	Body struct {
+		Username string `json:"username" minLength:"1" maxLength:"64"`
+		Password string `json:"password" minLength:"1" maxLength:"256"`
+	}
+}
+
+type meBody struct {
+	User      UserDTO `json:"user"`
+	CSRFToken string  `json:"csrf_token" doc:"Send it as X-CSRF-Token on unsafe requests"`
+}
+
+type loginOut struct {
+	SetCookie http.Cookie `header:"Set-Cookie"`
+	Body      meBody
+}
+
+func (s *Server) login(ctx context.Context, _ auth.Principal, in *loginIn) (*loginOut, error) {
+	res, err := s.svc.Login(ctx, in.Body.Username, in.Body.Password)
+	if err != nil {
+		return nil, err
+	}
+	return &loginOut{SetCookie: http.Cookie{Name: SessionCookie, Value: res.Token, Path: "/", HttpOnly: true, Secure: s.opts.SecureCookie,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(workflow.SessionMax / time.Second)}, Body: meBody{User: userDTO(res.User), CSRFToken: res.CSRF}}, nil
+}
+
+type empty struct{}
+
+type logoutOut struct {
+	SetCookie http.Cookie `header:"Set-Cookie"`
+}
+
+type cookieIn struct {
+	Session string `cookie:"tb_session"`
+}
+
+func (s *Server) logout(ctx context.Context, _ auth.Principal, in *cookieIn) (*logoutOut, error) {
+	if err := s.svc.Logout(ctx, in.Session); err != nil {
+		return nil, err
+	}
+	return &logoutOut{SetCookie: http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1}}, nil
+}
+
+type meOut struct{ Body meBody }
+
+func (s *Server) me(ctx context.Context, p auth.Principal, in *cookieIn) (*meOut, error) {
+	u, csrf, err := s.svc.Authenticate(ctx, in.Session)
+	if err != nil {
+		return nil, err
+	}
+	return &meOut{Body: meBody{User: userDTO(u), CSRFToken: csrf}}, nil
+}
+
+type limitIn struct {
+	Limit int `query:"limit" minimum:"1" maximum:"200" default:"50"`
+}
+
+type notificationsOut struct {
+	Body struct {
+		Items []store.Notification `json:"items"`
+	}
+}
+
+func (s *Server) notifications(ctx context.Context, p auth.Principal, in *limitIn) (*notificationsOut, error) {
+	items, err := s.svc.Notifications(ctx, p, in.Limit)
+	if err != nil {
+		return nil, err
+	}
+	out := &notificationsOut{}
+	out.Body.Items = nonNil(items)
+	return out, nil
+}
+
+type usersOut struct {
+	Body struct {
+		Items []UserDTO `json:"items"`
+	}
+}
+
+func (s *Server) listUsers(ctx context.Context, p auth.Principal, _ *empty) (*usersOut, error) {
+	us, err := s.svc.ListUsers(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	out := &usersOut{}
+	out.Body.Items = []UserDTO{}
+	for _, u := range us {
+		out.Body.Items = append(out.Body.Items, userDTO(u))
+	}
+	return out, nil
+}
+
+type createUserIn struct {
+	Body struct {
+		Username       string      `json:"username" maxLength:"64"`
+		DisplayName    string      `json:"display_name" maxLength:"100"`
+		Password       string      `json:"password" maxLength:"256"`
+		Roles          []auth.Role `json:"roles" minItems:"1" maxItems:"4"`
+		DeptCode       string      `json:"dept_code,omitempty" maxLength:"32"`
+		EnterpriseUSCC string      `json:"enterprise_uscc,omitempty" maxLength:"18"`
+		EnterpriseName string      `json:"enterprise_name,omitempty" maxLength:"200"`
+	}
+}
+
+type userOut struct{ Body UserDTO }
+
+func (s *Server) createUser(ctx context.Context, p auth.Principal, in *createUserIn) (*userOut, error) {
+	b := in.Body
+	u, err := s.svc.CreateUser(ctx, p, workflow.UserInput{Username: b.Username, DisplayName: b.DisplayName, Password: b.Password, Roles: b.Roles,
+		DeptCode: b.DeptCode, EnterpriseUSCC: b.EnterpriseUSCC, EnterpriseName: b.EnterpriseName})
+	if err != nil {
+		return nil, err
+	}
+	return &userOut{Body: userDTO(u)}, nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func badParam(name, zh, en string) error {
+	return apperr.New(apperr.Invalid, "request.param", zh, en).WithField(name, "invalid", zh, en)
+}
+
+var _ = approval.Received

@@ -1,0 +1,340 @@
+// Package store is the one place that knows SQL dialects: it opens SQLite,
+// PostgreSQL or MySQL/MariaDB behind one API, runs the embedded migrations
+// of the chosen dialect, and turns driver errors into apperr errors.
+//
+// # Opening
+//
+//	db, err := store.Open(ctx, cfg.DSN, cfg.DataDir) // opens and pings; does not migrate
+//	err = db.Migrate(ctx)                            // goose, migrations/<dialect>/*.sql
+//
+// DSN forms: "" is SQLite in <dataDir>/tongban.db (the directory is created
+// 0700); postgres://user@host:port/db?sslmode=disable; mysql://user:pass@host:port/db.
+// A malformed DSN is an apperr.Invalid error with field "db".
+//
+// SQLite runs in WAL mode with synchronous=FULL (a committed transaction
+// survives a power cut), busy_timeout 10 s and foreign keys on. It has one
+// writer connection (BEGIN IMMEDIATE) and a pool of query_only readers.
+//
+// # Transactions
+//
+// Every statement runs in a transaction: db.Write(ctx, fn) for changes,
+// db.Read(ctx, fn) for a read-only snapshot. Write commits when fn returns
+// nil and rolls back otherwise; on a transient failure (SQLITE_BUSY,
+// PostgreSQL 40001/40P01, MySQL 1213/1205) it runs fn again, a few times, and
+// then returns apperr.Conflict (KeyBusy). fn must therefore have no effects
+// outside the transaction, or only idempotent ones. Store functions take a
+// *Tx and compose inside one caller-owned transaction.
+//
+// Queries are written with '?' placeholders; Tx rebinds them to $1, $2, …
+// for PostgreSQL. Errors from Tx.Exec and Tx.Query are already mapped by
+// MapError; errors from Row.Scan are not (use MapError or check
+// sql.ErrNoRows).
+//
+// # Table conventions (all migrations follow them)
+//
+//   - ids are ULID strings, CHAR(26), made by NewID;
+//   - timestamps are BIGINT unix milliseconds UTC, column names end in _at;
+//   - civil dates are CHAR(10) 'YYYY-MM-DD';
+//   - JSON documents are TEXT (LONGTEXT on MySQL);
+//   - booleans are SMALLINT 0/1 (TINYINT on MySQL);
+//   - every mutable row has version BIGINT NOT NULL; updates are
+//     "UPDATE … SET …, version=version+1 WHERE id=? AND version=?" followed
+//     by CheckVersion, which reports apperr.Conflict (KeyStale) when another
+//     writer got there first;
+//   - ordinary portable SQL with '?' placeholders; where dialects differ,
+//     ask Tx.Dialect() or use a helper here (InsertIgnore).
+//
+// On MySQL the connection sets clientFoundRows, so RowsAffected counts the
+// rows matched, as on SQLite and PostgreSQL, not only those changed.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/go-sql-driver/mysql" // driver "mysql"
+	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
+	"github.com/oklog/ulid/v2"
+	_ "modernc.org/sqlite" // driver "sqlite"
+
+	"github.com/tongban/tongban/internal/apperr"
+)
+
+// writeAttempts is how often Write runs fn before giving up on a transient
+// failure. Each retry waits a little longer, with jitter, so that two
+// colliding writers do not collide again in lockstep.
+const writeAttempts = 6
+
+// DB is an open database: a writer pool, a reader pool (the same pool on
+// PostgreSQL and MySQL) and the dialect.
+type DB struct {
+	dialect Dialect
+	writer  *sql.DB
+	reader  *sql.DB
+	now     func() time.Time
+}
+
+// Open connects to the database named by dsn (see the package comment),
+// sets up the pools and pings. It does not migrate.
+func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
+	t, err := parseDSN(dsn, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{dialect: t.dialect, now: time.Now}
+	db.writer, err = sql.Open(t.driver, t.writerDSN)
+	if err != nil {
+		return nil, unreachable(t, err)
+	}
+	switch t.dialect {
+	case SQLite:
+		db.writer.SetMaxOpenConns(1)
+		db.writer.SetMaxIdleConns(1)
+		db.writer.SetConnMaxLifetime(0)
+		// The writer first: it creates the file and switches it to WAL
+		// before a query_only reader could try.
+		if err := db.writer.PingContext(ctx); err != nil {
+			db.writer.Close()
+			return nil, unreachable(t, err)
+		}
+		db.reader, err = sql.Open(t.driver, t.readerDSN)
+		if err != nil {
+			db.writer.Close()
+			return nil, unreachable(t, err)
+		}
+		n := max(4, runtime.NumCPU())
+		db.reader.SetMaxOpenConns(n)
+		db.reader.SetMaxIdleConns(n)
+		db.reader.SetConnMaxLifetime(0)
+	default:
+		db.writer.SetMaxOpenConns(25)
+		db.writer.SetMaxIdleConns(10)
+		db.writer.SetConnMaxLifetime(5 * time.Minute) // below typical server and proxy idle cut-offs
+		db.writer.SetConnMaxIdleTime(time.Minute)
+		db.reader = db.writer
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, unreachable(t, err)
+	}
+	return db, nil
+}
+
+// unreachable describes a failed connection without the password.
+func unreachable(t target, cause error) error {
+	where := string(t.dialect)
+	switch t.dialect {
+	case SQLite:
+		where = "SQLite " + t.sqlitePath
+	case Postgres, MySQL:
+		where = redact(t.dialect, t.writerDSN)
+	}
+	e := apperr.Newf(apperr.Internal, "db.unreachable", "无法打开数据库（%s）", "cannot open the database (%s)", where)
+	e.Err = cause
+	return e
+}
+
+// redact keeps the part of a DSN after the credentials.
+func redact(d Dialect, dsn string) string {
+	if i := strings.LastIndex(dsn, "@"); i >= 0 {
+		dsn = dsn[i+1:]
+	}
+	if i := strings.IndexByte(dsn, '?'); i >= 0 {
+		dsn = dsn[:i]
+	}
+	return string(d) + " " + dsn
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.writer.Close()
+	if db.reader != db.writer {
+		err = errors.Join(err, db.reader.Close())
+	}
+	return err
+}
+
+// Dialect returns the engine behind db.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// SetClock replaces the clock behind Tx.Now (time.Now by default). Call it
+// before db is used; tests use it to pin the time.
+func (db *DB) SetClock(now func() time.Time) { db.now = now }
+
+// Ping checks that the database answers, for /readyz.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.writer.PingContext(ctx); err != nil {
+		return apperr.Wrap(err, "ping database")
+	}
+	if db.reader != db.writer {
+		if err := db.reader.PingContext(ctx); err != nil {
+			return apperr.Wrap(err, "ping database reader")
+		}
+	}
+	return nil
+}
+
+// Write runs fn in one write transaction: commit if fn returns nil,
+// rollback otherwise. A transient failure (lock busy, deadlock,
+// serialization failure) runs fn again from the start, a few times, before
+// Write gives up with apperr.Conflict (KeyBusy). fn's error is returned as is.
+func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	var err error
+	for attempt := range writeAttempts {
+		if attempt > 0 {
+			// 10 ms, 20 ms, 40 ms … plus up to as much again at random.
+			d := (10 * time.Millisecond) << (attempt - 1)
+			d += rand.N(d)
+			select {
+			case <-ctx.Done():
+				return apperr.Wrap(ctx.Err(), "write transaction")
+			case <-time.After(d):
+			}
+		}
+		err = db.writeOnce(ctx, fn)
+		if !retryable(db.dialect, err) {
+			return err
+		}
+	}
+	e := busyError()
+	e.Err = err
+	return e
+}
+
+func (db *DB) writeOnce(ctx context.Context, fn func(tx *Tx) error) error {
+	stx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return MapError(db.dialect, fmt.Errorf("begin: %w", err))
+	}
+	done := false
+	defer func() {
+		if !done {
+			_ = stx.Rollback() // after a panic too; the error of a rollback on a broken connection tells nothing new
+		}
+	}()
+	if err := fn(&Tx{tx: stx, dialect: db.dialect, now: db.now()}); err != nil {
+		return err
+	}
+	done = true
+	if err := stx.Commit(); err != nil {
+		return MapError(db.dialect, fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// Read runs fn in a read-only transaction on the reader pool: every query
+// in fn sees the same snapshot.
+func (db *DB) Read(ctx context.Context, fn func(q *Tx) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.dialect != SQLite {
+		// SQLite's WAL read transaction already is a snapshot; the others
+		// need repeatable read for every query to see the same one.
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	stx, err := db.reader.BeginTx(ctx, opts)
+	if err != nil {
+		return MapError(db.dialect, fmt.Errorf("begin read: %w", err))
+	}
+	defer stx.Rollback() //nolint:errcheck // read-only: nothing to lose
+	if err := fn(&Tx{tx: stx, dialect: db.dialect, now: db.now(), readOnly: true}); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Tx is one transaction, from Write or Read. It is not safe for concurrent
+// use, like sql.Tx.
+type Tx struct {
+	tx       *sql.Tx
+	dialect  Dialect
+	now      time.Time
+	readOnly bool
+}
+
+// Dialect returns the engine, for the rare query that must differ.
+func (tx *Tx) Dialect() Dialect { return tx.dialect }
+
+// Now is the time the transaction started, from the DB's clock: one fixed
+// "now" for everything the transaction decides and records.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Exec runs a statement written with '?' placeholders; errors are mapped by MapError.
+func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := tx.tx.ExecContext(ctx, rebind(tx.dialect, query), args...)
+	if err != nil {
+		return nil, MapError(tx.dialect, err)
+	}
+	return res, nil
+}
+
+// Query runs a query written with '?' placeholders; errors are mapped by MapError.
+func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := tx.tx.QueryContext(ctx, rebind(tx.dialect, query), args...)
+	if err != nil {
+		return nil, MapError(tx.dialect, err)
+	}
+	return rows, nil
+}
+
+// QueryRow runs a query expected to return at most one row. Its Scan
+// returns sql.ErrNoRows unmapped; pass errors through MapError.
+func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, rebind(tx.dialect, query), args...)
+}
+
+// InsertIgnore inserts one row unless it would duplicate a unique key, and
+// reports whether it inserted. conflictCols names the unique key to check on
+// SQLite and PostgreSQL (empty: any); MySQL always checks every unique key.
+// Table and column names must be plain lower-case identifiers.
+func (tx *Tx) InsertIgnore(ctx context.Context, table string, cols []string, vals []any, conflictCols []string) (bool, error) {
+	if len(cols) == 0 || len(cols) != len(vals) {
+		return false, apperr.Wrap(fmt.Errorf("InsertIgnore %s: %d columns, %d values", table, len(cols), len(vals)), "insert")
+	}
+	for _, id := range append(append([]string{table}, cols...), conflictCols...) {
+		if !identRE.MatchString(id) {
+			return false, apperr.Wrap(fmt.Errorf("InsertIgnore: bad identifier %q", id), "insert")
+		}
+	}
+	res, err := tx.Exec(ctx, insertIgnoreSQL(tx.dialect, table, cols, conflictCols), vals...)
+	if tx.dialect == MySQL && apperr.Is(err, apperr.Conflict) && classifyMySQL(err) == classUnique {
+		return false, nil // the statement failed alone; MySQL keeps the transaction going
+	}
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, apperr.Wrap(err, "rows affected")
+	}
+	return n == 1, nil
+}
+
+// CheckVersion turns an optimistic-concurrency UPDATE that matched no row
+// into apperr.Conflict (KeyStale). Use it after
+// "UPDATE … SET version=version+1 WHERE id=? AND version=?".
+func CheckVersion(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return apperr.Wrap(err, "rows affected")
+	}
+	if n == 0 {
+		return ErrStale()
+	}
+	return nil
+}
+
+// ErrStale returns a fresh stale-version conflict (a new value each time,
+// because callers may add fields to it).
+func ErrStale() *apperr.Error {
+	return apperr.New(apperr.Conflict, KeyStale, "该记录已被他人修改，请刷新后重试", "someone else changed this record first; reload and try again")
+}
+
+// NewID returns a new ULID: 26 characters, sortable by creation time and
+// increasing within this process.
+func NewID() string { return ulid.Make().String() }

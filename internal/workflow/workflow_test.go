@@ -1,0 +1,337 @@
+package workflow_test
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tongban/tongban/catalogs"
+	"github.com/tongban/tongban/internal/apitest"
+	"github.com/tongban/tongban/internal/apperr"
+	"github.com/tongban/tongban/internal/approval"
+	"github.com/tongban/tongban/internal/auth"
+	"github.com/tongban/tongban/internal/blob"
+	"github.com/tongban/tongban/internal/calendar"
+	"github.com/tongban/tongban/internal/catalog"
+	"github.com/tongban/tongban/internal/jobs"
+	"github.com/tongban/tongban/internal/store"
+	"github.com/tongban/tongban/internal/store/storetest"
+	"github.com/tongban/tongban/internal/workflow"
+)
+
+const usccA = "91350200MA2Y0QXK95"
+
+// clock is a settable time for tests.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+type env struct {
+	svc    *workflow.Service
+	db     *store.DB
+	clock  *clock
+	runner *jobs.Runner
+	app    auth.Principal
+}
+
+func newEnv(t *testing.T, d store.Dialect) *env {
+	t.Helper()
+	db := storetest.Open(t, d)
+	cat, err := catalog.Load(catalogs.Xiamen, "xiamen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := blob.NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))}
+	svc := workflow.New(workflow.Options{DB: db, Catalogs: catalog.NewRegistry(cat), Calendar: calendar.Default(), Blobs: blobs, Now: clk.Now, Warn: calendar.DefaultWarnRule()})
+	r := jobs.NewRunner(db, jobs.Options{Owner: "test", Poll: 10 * time.Millisecond, Lease: time.Minute, Now: clk.Now})
+	r.Handle(workflow.JobClockWarning, svc.HandleClock)
+	r.Handle(workflow.JobClockOverdue, svc.HandleClock)
+	r.Handle(workflow.JobRongqueExpire, svc.HandleRongqueExpire)
+	u, err := svc.CreateUserAsSystem(context.Background(), workflow.UserInput{Username: "qiye", DisplayName: "林晓燕", Password: "Xm-Approval-2025!", Roles: []auth.Role{auth.Applicant},
+		EnterpriseUSCC: usccA, EnterpriseName: "厦门测试有限公司"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{svc: svc, db: db, clock: clk, runner: r, app: u.Principal()}
+}
+
+func officer(dept string, r auth.Role) auth.Principal {
+	return auth.Principal{UserID: strings.ToLower(dept) + "-" + string(r), DisplayName: dept + string(r), Roles: []auth.Role{r}, DeptCode: dept}
+}
+
+func (e *env) flow(t *testing.T, nameHas string) string {
+	for _, f := range e.svc.Catalog().Flows() {
+		if strings.Contains(f.Name, nameHas) {
+			return f.ID
+		}
+	}
+	t.Fatalf("no flow named like %q", nameHas)
+	return ""
+}
+
+func (e *env) uploadAll(t *testing.T, projectID string, stage int) {
+	t.Helper()
+	v, err := e.svc.GetProject(context.Background(), e.app, projectID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range v.Requirements {
+		if !r.Required || r.Uploaded != nil {
+			continue
+		}
+		content := apitest.PDF(r.Material.Code)
+		if !slices.Contains(r.Material.Formats, "pdf") {
+			content = apitest.PNG()
+		}
+		if _, err := e.svc.UploadMaterial(context.Background(), e.app, projectID, stage, r.Material.Code, "f", bytes.NewReader(content)); err != nil {
+			t.Fatalf("upload %s: %v", r.Material.Code, err)
+		}
+	}
+}
+
+func (e *env) act(t *testing.T, p auth.Principal, id string, in workflow.ActInput) store.TaskRow {
+	t.Helper()
+	var cur store.TaskRow
+	_ = e.db.Read(context.Background(), func(tx *store.Tx) error { var err error; cur, err = store.GetTask(context.Background(), tx, id); return err })
+	in.Version = cur.Version
+	r, err := e.svc.Act(context.Background(), p, id, in)
+	if err != nil {
+		t.Fatalf("%s by %s on %s (%s): %v", in.Action, p.UserID, cur.ItemCode, cur.State, err)
+	}
+	return r
+}
+
+// approveAll takes every task of a stage through all its levels.
+func (e *env) approveAll(t *testing.T, tasks []store.TaskRow) {
+	t.Helper()
+	for _, tk := range tasks {
+		r := e.act(t, officer(tk.DeptCode, auth.Clerk), tk.ID, workflow.ActInput{Action: approval.ActAccept})
+		for !r.State.Concluded() {
+			if r.Level == len(r.Levels)-1 && r.Cosign != nil {
+				for _, d := range r.Cosign.Departments {
+					e.act(t, officer(d, auth.Reviewer), tk.ID, workflow.ActInput{Action: approval.ActCosign, Agree: true, Opinion: "同意"})
+				}
+			}
+			r = e.act(t, officer(tk.DeptCode, r.Levels[r.Level].Role), tk.ID, workflow.ActInput{Action: approval.ActApprove, Opinion: "同意"})
+		}
+		e.clock.Add(time.Hour)
+	}
+}
+
+func TestProjectThroughFourStages(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			e := newEnv(t, d)
+			ctx := context.Background()
+			pr, err := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000100", Name: "鹭岛智造新材料生产基地",
+				FlowID: e.flow(t, "工业"), District: "350211", Investment: 8000, LandArea: 30000, FloorArea: 45000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for n := 1; n <= 4; n++ {
+				e.uploadAll(t, pr.ID, n)
+				st, tasks, err := e.svc.SubmitStage(ctx, e.app, pr.ID, n, workflow.SubmitInput{})
+				if err != nil {
+					t.Fatalf("submit stage %d: %v", n, err)
+				}
+				if st.State != approval.StageInReview || len(tasks) == 0 {
+					t.Fatalf("stage %d: %s with %d tasks", n, st.State, len(tasks))
+				}
+				e.approveAll(t, tasks)
+				v, err := e.svc.GetProject(ctx, e.app, pr.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if v.Stages[n-1].State != approval.StageCompleted {
+					t.Fatalf("stage %d is %s after every task approved", n, v.Stages[n-1].State)
+				}
+				if n < 4 && (v.Stages[n].State != approval.StageOpen || v.Project.CurrentStage != n+1) {
+					t.Fatalf("stage %d did not open", n+1)
+				}
+				e.clock.Add(24 * time.Hour)
+			}
+			v, _ := e.svc.GetProject(ctx, e.app, pr.ID)
+			if v.Project.State != approval.ProjectCompleted {
+				t.Fatalf("project %s after stage 4, want completed", v.Project.State)
+			}
+			kinds := map[string]int{}
+			for _, ev := range v.Events {
+				kinds[ev.Kind]++
+			}
+			if kinds["project_completed"] != 1 || kinds["stage_completed"] != 4 || kinds["accept"] == 0 {
+				t.Errorf("events by kind: %v", kinds)
+			}
+		})
+	}
+}
+
+func TestRejectionStopsStage(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	pr, err := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000101", Name: "测试", FlowID: e.flow(t, "工业"), District: "350211", Investment: 100, LandArea: 100, FloorArea: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.uploadAll(t, pr.ID, 1)
+	_, tasks, err := e.svc.SubmitStage(ctx, e.app, pr.ID, 1, workflow.SubmitInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk := tasks[0]
+	r := e.act(t, officer(tk.DeptCode, auth.Clerk), tk.ID, workflow.ActInput{Action: approval.ActAccept})
+	for r.Level < len(r.Levels)-1 {
+		r = e.act(t, officer(tk.DeptCode, r.Levels[r.Level].Role), tk.ID, workflow.ActInput{Action: approval.ActApprove})
+	}
+	e.act(t, officer(tk.DeptCode, r.Levels[r.Level].Role), tk.ID, workflow.ActInput{Action: approval.ActReject, Opinion: "选址不符合国土空间规划"})
+	v, _ := e.svc.GetProject(ctx, e.app, pr.ID)
+	if v.Stages[0].State != approval.StageStopped || v.Project.State != approval.ProjectStopped {
+		t.Fatalf("after a rejection: stage %s project %s", v.Stages[0].State, v.Project.State)
+	}
+	if !strings.Contains(strings.Join(v.Stages[0].Reasons, ";"), "选址不符合国土空间规划") {
+		t.Errorf("reasons %v lack the opinion", v.Stages[0].Reasons)
+	}
+}
+
+// TestTimersFireOnceAcrossRestarts: a warning and an overdue timer are
+// stored with the acceptance; a fresh runner (a restart) fires each once.
+func TestTimersFireOnceAcrossRestarts(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	pr, _ := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000102", Name: "测试", FlowID: e.flow(t, "工业"), District: "350211", Investment: 100, LandArea: 100, FloorArea: 100})
+	e.uploadAll(t, pr.ID, 1)
+	_, tasks, err := e.svc.SubmitStage(ctx, e.app, pr.ID, 1, workflow.SubmitInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.act(t, officer(tasks[0].DeptCode, auth.Clerk), tasks[0].ID, workflow.ActInput{Action: approval.ActAccept})
+	due := r.Clock.DueDate()
+	if n, _ := e.runner.RunDue(ctx); n != 0 {
+		t.Errorf("%d jobs ran before any deadline", n)
+	}
+	e.clock.t = e.svc.Calendar().StartOfDay(due).Add(time.Hour) // on the due day: warning, not yet overdue
+	restarted := jobs.NewRunner(e.db, jobs.Options{Owner: "after-restart", Poll: 10 * time.Millisecond, Lease: time.Minute, Now: e.clock.Now})
+	restarted.Handle(workflow.JobClockWarning, e.svc.HandleClock)
+	restarted.Handle(workflow.JobClockOverdue, e.svc.HandleClock)
+	restarted.Handle(workflow.JobRongqueExpire, e.svc.HandleRongqueExpire)
+	if _, err := restarted.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Add(48 * time.Hour)
+	if _, err := restarted.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := restarted.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := e.svc.GetProject(ctx, e.app, pr.ID)
+	kinds := map[string]int{}
+	for _, ev := range v.Events {
+		kinds[ev.Kind]++
+	}
+	if kinds[workflow.JobClockWarning] != 1 || kinds[workflow.JobClockOverdue] != 1 {
+		t.Errorf("timer events %v: want one warning and one overdue", kinds)
+	}
+	open := true
+	rows, _ := e.svc.ListTasks(ctx, officer(tasks[0].DeptCode, auth.Clerk), store.TaskFilter{Open: &open, ClockState: "overdue", Limit: 10})
+	if len(rows) != 1 {
+		t.Errorf("%d overdue tasks in the to-do filter, want 1", len(rows))
+	}
+}
+
+func TestSubmitBadInput(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	flow := e.flow(t, "工业")
+	tests := []struct {
+		name  string
+		in    workflow.ProjectInput
+		field string
+	}{
+		{"project code shape", workflow.ProjectInput{Code: "2025-3502-47-03-000001", Name: "x", FlowID: flow, District: "350211", Investment: 1}, "code"},
+		{"district", workflow.ProjectInput{Code: "2025-350211-47-03-000001", Name: "x", FlowID: flow, District: "110101", Investment: 1}, "district"},
+		{"investment", workflow.ProjectInput{Code: "2025-350211-47-03-000001", Name: "x", FlowID: flow, District: "350211", Investment: -5}, "investment"},
+		{"agent phone", workflow.ProjectInput{Code: "2025-350211-47-03-000001", Name: "x", FlowID: flow, District: "350211", Investment: 1, Agents: []approval.Agent{{Name: "a", Phone: "123"}}}, "agents[0].phone"},
+		{"unknown flow", workflow.ProjectInput{Code: "2025-350211-47-03-000001", Name: "x", FlowID: "nope", District: "350211", Investment: 1}, "flow_id"},
+	}
+	for _, tt := range tests {
+		_, err := e.svc.CreateProject(ctx, e.app, tt.in)
+		ae := apperr.As(err)
+		if ae.Code != apperr.Invalid || ae.Fields[tt.field].ZH == "" || ae.Fields[tt.field].EN == "" {
+			t.Errorf("%s: %v, want an invalid %s field in both languages", tt.name, err, tt.field)
+		}
+	}
+	var n int
+	_ = e.db.Read(ctx, func(tx *store.Tx) error { return tx.QueryRow(ctx, `SELECT COUNT(*) FROM projects`).Scan(&n) })
+	if n != 0 {
+		t.Errorf("%d projects stored after bad input", n)
+	}
+	// An officer cannot open a project; an unknown answer is refused.
+	if _, err := e.svc.CreateProject(ctx, officer("ZRGH", auth.Clerk), workflow.ProjectInput{}); !apperr.Is(err, apperr.Forbidden) {
+		t.Errorf("officer opens a project: %v", err)
+	}
+	_, err := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000001", Name: "x", FlowID: flow, District: "350211", Investment: 1,
+		Answers: map[string]any{"no_such_question": true}})
+	if !apperr.Is(err, apperr.Invalid) {
+		t.Errorf("unknown answer: %v", err)
+	}
+}
+
+func TestUploadLiesAndLimits(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	pr, err := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000103", Name: "测试", FlowID: e.flow(t, "工业"), District: "350211", Investment: 100, LandArea: 100, FloorArea: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := e.svc.GetProject(ctx, e.app, pr.ID)
+	var pdfOnly *workflow.Requirement
+	for i, r := range v.Requirements {
+		if slices.Equal(r.Material.Formats, []string{"pdf"}) || (!slices.Contains(r.Material.Formats, "png") && slices.Contains(r.Material.Formats, "pdf")) {
+			pdfOnly = &v.Requirements[i]
+			break
+		}
+	}
+	if pdfOnly == nil {
+		t.Skip("no material without png in stage 1")
+	}
+	code := pdfOnly.Material.Code
+	// A PNG named .pdf is judged by its content.
+	_, err = e.svc.UploadMaterial(ctx, e.app, pr.ID, 1, code, "../../etc/土地证.pdf", bytes.NewReader(apitest.PNG()))
+	if !apperr.Is(err, apperr.Invalid) {
+		t.Errorf("png as pdf: %v, want invalid", err)
+	}
+	// Over the limit.
+	big := bytes.Repeat([]byte("%PDF-1.4 "), (pdfOnly.Material.MaxSizeMB<<20)/9+10)
+	_, err = e.svc.UploadMaterial(ctx, e.app, pr.ID, 1, code, "big.pdf", bytes.NewReader(big))
+	if !apperr.Is(err, apperr.TooLarge) {
+		t.Errorf("oversize: %v, want too_large", err)
+	}
+	// A material the stage does not ask for.
+	if _, err := e.svc.UploadMaterial(ctx, e.app, pr.ID, 1, "no-such", "x.pdf", bytes.NewReader(apitest.PDF("x"))); !apperr.Is(err, apperr.Invalid) {
+		t.Errorf("unknown material: %v", err)
+	}
+	// Path tricks never reach the stored name.
+	m, err := e.svc.UploadMaterial(ctx, e.app, pr.ID, 1, code, "../../etc/土地证.pdf", bytes.NewReader(apitest.PDF("ok")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(m.FileName, "/") || strings.Contains(m.FileName, "..") {
+		t.Errorf("stored display name %q keeps a path", m.FileName)
+	}
+	v, _ = e.svc.GetProject(ctx, e.app, pr.ID)
+	if len(v.Materials) != 1 {
+		t.Errorf("%d materials stored, want only the good one", len(v.Materials))
+	}
+}
