@@ -59,36 +59,36 @@ type Correction struct {
 
 // Task is one item instance of one stage of one project, handled by one department.
 type Task struct {
-	ID          string
-	ProjectID   string
-	StageID     string
-	Stage       int
-	ItemCode    string
-	ItemVersion int
-	ItemName    string
-	DeptCode    string
-	Enterprise  string // applicant enterprise USCC: ownership for applicants
-	State       State
-	Level       int // index into Levels; meaningful once accepted
-	Levels      []Level
-	Cosign      *Cosign
-	Opinions    []Opinion
-	Accepted    bool
+	ID              string
+	ProjectID       string
+	StageID         string
+	Stage           int
+	ItemCode        string
+	ItemVersion     int
+	ItemName        string
+	DeptCode        string
+	Enterprise      string // applicant enterprise USCC: ownership for applicants
+	State           State
+	Level           int // index into Levels; meaningful once accepted
+	Levels          []Level
+	Cosign          *Cosign
+	Opinions        []Opinion
+	Accepted        bool
 	AllowRongque    bool // the item may be accepted with non-essential materials missing
 	AllowCommitment bool // the item has a 告知承诺 variant
-	Commitment  bool     // the applicant signed the 告知承诺 commitment for this task
-	BadCredit   bool     // applicant on a serious dishonesty list: no 容缺, no 告知承诺
-	Limit       int
-	Unit        calendar.Unit
-	Clock       *calendar.Clock // nil until accepted
-	Rongque     *Rongque
-	Correction  *Correction
-	Assignee    string // officer who last took the task
-	Result      string // name of the document the item produces
-	ConcludedAt *time.Time
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	Version     int64
+	Commitment      bool // the applicant signed the 告知承诺 commitment for this task
+	BadCredit       bool // applicant on a serious dishonesty list: no 容缺, no 告知承诺
+	Limit           int
+	Unit            calendar.Unit
+	Clock           *calendar.Clock // nil until accepted
+	Rongque         *Rongque
+	Correction      *Correction
+	Assignee        string // officer who last took the task
+	Result          string // name of the document the item produces
+	ConcludedAt     *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Version         int64
 }
 
 // CurrentLevel returns the level the task waits at, or a zero Level before acceptance.

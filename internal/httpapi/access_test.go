@@ -3,6 +3,8 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -39,7 +41,6 @@ var scopes = map[string]scope{
 var bodies = map[string]any{
 	"login":             map[string]any{"username": "nobody", "password": "wrong-password"},
 	"create-user":       map[string]any{"username": "x", "display_name": "", "password": "weak", "roles": []string{"clerk"}},
-	"preview-items":     map[string]any{"flow_id": "no-such-flow", "investment": 1.0, "land_area": 1.0, "floor_area": 1.0},
 	"put-calendar-year": map[string]any{"year": 2030, "holidays": []any{}, "workdays": []any{}},
 	"publish-catalog":   map[string]any{"files": map[string]string{"../x.yaml": "bad"}},
 	"create-project":    map[string]any{"code": "bad", "name": "x", "flow_id": "x", "district": "1", "investment": 1.0, "land_area": 1.0, "floor_area": 1.0},
@@ -60,7 +61,7 @@ func TestRoleMatrix(t *testing.T) {
 	ctx := context.Background()
 	cfg := config.Default()
 	cfg.DataDir, cfg.Addr, cfg.LogLevel = t.TempDir(), "127.0.0.1:0", "error"
-	a, err := app.Open(ctx, cfg, app.Options{})
+	a, err := app.Open(ctx, cfg, app.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,6 +120,8 @@ func TestRoleMatrix(t *testing.T) {
 		clients[u.name] = login(t, base, u.user, p)
 	}
 
+	bodies["preview-items"] = map[string]any{"flow_id": flows[0].ID, "investment": 1.0, "land_area": 1.0, "floor_area": 1.0}
+	flowID = flows[0].ID
 	routes := a.Server.Routes()
 	if len(routes) < 25 {
 		t.Fatalf("only %d routes", len(routes))
@@ -184,6 +187,8 @@ func login(t *testing.T, base, user, pass string) *apitest.Client {
 	return c
 }
 
+var flowID string
+
 func fill(p string, fx apitest.Fixture, op string) string {
 	id := fx.ProjectID
 	switch {
@@ -191,6 +196,9 @@ func fill(p string, fx apitest.Fixture, op string) string {
 		id = fx.TaskID
 	case strings.HasPrefix(p, "/api/v1/materials/"):
 		id = fx.MaterialID
+	}
+	if strings.HasPrefix(p, "/api/v1/catalog/flows/") {
+		id = flowID
 	}
 	stage := "1"
 	if op == "withdraw-stage" {

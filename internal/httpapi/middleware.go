@@ -96,7 +96,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			s.metrics.duration.WithLabelValues(r.Method, route).Observe(d.Seconds())
 			if r.URL.Path != "/healthz" && r.URL.Path != "/metrics" {
 				s.log.InfoContext(ctx, "http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
-					"ms", float64(d.Microseconds())/1000, "user", userOf(ctx))
+					"ms", float64(d.Microseconds())/1000, "user", userOf(r.Context()))
 			}
 		}()
 		if strings.HasPrefix(r.URL.Path, "/api/") {

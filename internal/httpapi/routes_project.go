@@ -77,16 +77,16 @@ type idIn struct {
 
 // RequirementDTO is one material the current stage needs.
 type RequirementDTO struct {
-	Code                 string           `json:"code"`
-	Name                 string           `json:"name"`
-	Required             bool             `json:"required"`
-	RongqueAllowed       bool             `json:"rongque_allowed"`
-	SealRequired         bool             `json:"seal_required"`
-	StraddleSealRequired bool             `json:"straddle_seal_required"`
-	Formats              []string         `json:"formats"`
-	MaxSizeMB            int              `json:"max_size_mb"`
-	Items                []string         `json:"items"`
-	Uploaded             *store.Material  `json:"uploaded,omitempty"`
+	Code                 string          `json:"code"`
+	Name                 string          `json:"name"`
+	Required             bool            `json:"required"`
+	RongqueAllowed       bool            `json:"rongque_allowed"`
+	SealRequired         bool            `json:"seal_required"`
+	StraddleSealRequired bool            `json:"straddle_seal_required"`
+	Formats              []string        `json:"formats"`
+	MaxSizeMB            int             `json:"max_size_mb"`
+	Items                []string        `json:"items"`
+	Uploaded             *store.Material `json:"uploaded,omitempty"`
 }
 
 // ItemNeedDTO is one item a stage needs and why.

@@ -8,7 +8,9 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -88,6 +90,7 @@ func New(o Options) *Server {
 	}
 	s.metrics = newMetrics(o.Registry)
 	cfg := huma.DefaultConfig("Tongban 通办 API", "1.0.0")
+	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
 	cfg.OpenAPIPath = "/api/openapi"
 	cfg.DocsPath = ""
 	cfg.SchemasPath = "/api/schemas"
@@ -109,6 +112,22 @@ func New(o Options) *Server {
 	}
 	s.handler = s.middleware(s.mux)
 	return s
+}
+
+// schemaName names a schema after its type, prefixed by the package for
+// types of other Tongban packages (approval.Level and catalog.Level are
+// different things and must not collide).
+func schemaName(t reflect.Type, hint string) string {
+	name := huma.DefaultSchemaNamer(t, hint)
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	pkg := t.PkgPath()
+	if t.Name() == "" || !strings.HasPrefix(pkg, "github.com/tongban/tongban/") || strings.HasSuffix(pkg, "/httpapi") {
+		return name
+	}
+	base := pkg[strings.LastIndex(pkg, "/")+1:]
+	return strings.ToUpper(base[:1]) + base[1:] + name
 }
 
 // ServeHTTP implements http.Handler.

@@ -20,17 +20,17 @@ import (
 
 // ProjectInput is what an applicant fills in to open a project.
 type ProjectInput struct {
-	Code               string
-	Name               string
-	FlowID             string
-	District           string
-	Address            string
-	Investment         float64
-	LandArea           float64
-	FloorArea          float64
-	EnterpriseName     string
-	Agents             []approval.Agent
-	Answers            map[string]any
+	Code           string
+	Name           string
+	FlowID         string
+	District       string
+	Address        string
+	Investment     float64
+	LandArea       float64
+	FloorArea      float64
+	EnterpriseName string
+	Agents         []approval.Agent
+	Answers        map[string]any
 }
 
 func facts(p approval.Project) catalog.ProjectFacts {
@@ -301,6 +301,7 @@ func (s *Service) SubmitStage(ctx context.Context, p auth.Principal, projectID s
 			if err := store.InsertTask(ctx, tx, t, st.Round); err != nil {
 				return err
 			}
+			t.Version = 1
 			if err := s.appendEvent(ctx, tx, store.Event{ProjectID: pr.ID, StageID: st.ID, TaskID: t.ID, Kind: "task_created", ActorID: id, ActorName: name, ActorRole: role,
 				To: strconv.Itoa(int(t.State)), At: now, Data: map[string]any{"item": t.ItemCode, "item_version": t.ItemVersion, "dept": t.DeptCode}}); err != nil {
 				return err

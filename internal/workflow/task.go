@@ -18,9 +18,9 @@ import (
 
 // Job kinds the workflow enqueues and handles.
 const (
-	JobClockWarning   = "clock_warning"   // a task's clock reaches its warning point
-	JobClockOverdue   = "clock_overdue"   // a task's clock passes its due date
-	JobRongqueExpire  = "rongque_expire"  // a 容缺 correction deadline passes
+	JobClockWarning  = "clock_warning"  // a task's clock reaches its warning point
+	JobClockOverdue  = "clock_overdue"  // a task's clock passes its due date
+	JobRongqueExpire = "rongque_expire" // a 容缺 correction deadline passes
 )
 
 // ClockArgs are the arguments of the clock jobs.

@@ -31,7 +31,7 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 type env struct {
@@ -104,7 +104,11 @@ func (e *env) uploadAll(t *testing.T, projectID string, stage int) {
 func (e *env) act(t *testing.T, p auth.Principal, id string, in workflow.ActInput) store.TaskRow {
 	t.Helper()
 	var cur store.TaskRow
-	_ = e.db.Read(context.Background(), func(tx *store.Tx) error { var err error; cur, err = store.GetTask(context.Background(), tx, id); return err })
+	_ = e.db.Read(context.Background(), func(tx *store.Tx) error {
+		var err error
+		cur, err = store.GetTask(context.Background(), tx, id)
+		return err
+	})
 	in.Version = cur.Version
 	r, err := e.svc.Act(context.Background(), p, id, in)
 	if err != nil {
