@@ -203,7 +203,7 @@ func (k Clock) WarnAt(c *Calendar) time.Time { return c.StartOfDay(k.WarnFrom) }
 func (k Clock) DueAt(c *Calendar) time.Time { return c.StartOfDay(k.Due.AddDays(1)) }
 
 // Pause stops the clock at instant at. Pausing a paused clock, or pausing
-// before the start, is an error.
+// before the start, is an error; on error k is returned unchanged.
 func (k Clock) Pause(c *Calendar, at time.Time) (Clock, error) {
 	if k.Paused() {
 		return k, apperr.Newf(apperr.Conflict, "clock.paused", "计时已于 %s 暂停，不能重复暂停", "the clock has been paused since %s; it cannot be paused again", DateOf(*k.PausedAt))
@@ -217,7 +217,8 @@ func (k Clock) Pause(c *Calendar, at time.Time) (Clock, error) {
 }
 
 // Resume restarts a paused clock at instant at, moving Due and WarnFrom by
-// the rule in the Clock comment.
+// the rule in the Clock comment. Resuming a running clock, or resuming
+// before the pause, is an error; on error k is returned unchanged.
 func (k Clock) Resume(c *Calendar, at time.Time) (Clock, error) {
 	if !k.Paused() {
 		return k, apperr.New(apperr.Conflict, "clock.not_paused", "计时未暂停，无需恢复", "the clock is not paused")

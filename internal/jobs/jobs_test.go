@@ -25,7 +25,7 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -316,9 +316,9 @@ func TestRetryBackoffThenDiscard(t *testing.T) {
 			wantState State
 			wantRunAt time.Duration
 		}{
-			{0, 1, Retryable, time.Minute},                  // 1st failure: wait RetryBase
+			{0, 1, Retryable, time.Minute}, // 1st failure: wait RetryBase
 			{time.Minute - time.Millisecond, 0, Retryable, time.Minute},
-			{time.Minute, 1, Retryable, 3 * time.Minute},   // 2nd: wait 2·RetryBase
+			{time.Minute, 1, Retryable, 3 * time.Minute},     // 2nd: wait 2·RetryBase
 			{3 * time.Minute, 1, Discarded, 3 * time.Minute}, // 3rd = MaxAttempts
 			{time.Hour, 0, Discarded, 3 * time.Minute},
 		}

@@ -145,35 +145,50 @@ func dueArgs(now int64) []any {
 }
 
 // claim takes up to Batch due jobs under a lease. The conditional UPDATE
-// is what makes a claim exclusive on every dialect; on PostgreSQL and
-// MySQL, FOR UPDATE SKIP LOCKED also keeps runners from queueing on the
-// same rows.
+// is what makes a claim exclusive on every dialect. On PostgreSQL and MySQL
+// the candidates are also read FOR UPDATE SKIP LOCKED, one query per state
+// so that each walks the (state, run_at) index in order: InnoDB locks every
+// row it reads, and a query needing a sort would read (and lock) them all,
+// leaving the other runners nothing to take.
 func (r *Runner) claim(ctx context.Context) ([]Job, error) {
 	var out []Job
 	err := r.db.Write(ctx, func(tx *store.Tx) error {
 		out = out[:0]
 		now := ms(r.opts.Now())
 		lease := ms(r.opts.Now().Add(r.opts.Lease))
-		q := `SELECT ` + jobCols + ` FROM jobs WHERE ` + due + ` ORDER BY run_at, id LIMIT ?`
+		lock := ""
 		if tx.Dialect() != store.SQLite {
-			q += ` FOR UPDATE SKIP LOCKED`
-		}
-		rows, err := tx.Query(ctx, q, append(dueArgs(now), r.opts.Batch)...)
-		if err != nil {
-			return err
+			lock = ` FOR UPDATE SKIP LOCKED`
 		}
 		var cands []Job
-		for rows.Next() {
-			j, err := scanJob(rows)
+		for _, w := range []struct {
+			where string
+			args  []any
+		}{
+			{`state = ? AND run_at <= ?`, []any{string(Available), now}},
+			{`state = ? AND run_at <= ?`, []any{string(Retryable), now}},
+			{`state = ? AND lease_until < ?`, []any{string(Running), now}},
+		} {
+			if len(cands) >= r.opts.Batch {
+				break
+			}
+			rows, err := tx.Query(ctx, `SELECT `+jobCols+` FROM jobs WHERE `+w.where+` ORDER BY run_at, id LIMIT ?`+lock,
+				append(w.args, r.opts.Batch-len(cands))...)
 			if err != nil {
-				rows.Close()
+				return err
+			}
+			for rows.Next() {
+				j, err := scanJob(rows)
+				if err != nil {
+					rows.Close()
+					return store.MapError(tx.Dialect(), err)
+				}
+				cands = append(cands, j)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
 				return store.MapError(tx.Dialect(), err)
 			}
-			cands = append(cands, j)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return store.MapError(tx.Dialect(), err)
 		}
 		for _, j := range cands {
 			res, err := tx.Exec(ctx, `UPDATE jobs SET state=?, owner=?, lease_until=?, attempt=attempt+1, updated_at=?, version=version+1
