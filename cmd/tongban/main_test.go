@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/tongban/tongban/internal/apitest"
+	"github.com/tongban/tongban/internal/store"
+	"github.com/tongban/tongban/internal/store/storetest"
 )
 
 // server boots the real binary's serve command on 127.0.0.1:0 with a temp
@@ -172,8 +174,24 @@ func driveTask(t *testing.T, base, shared string, tk task) {
 	}
 }
 
+// TestServeDemoWholeStage runs the binary's serve command on each database
+// (SQLite under --data, PostgreSQL and MariaDB by --db) and walks a stage
+// through it over HTTP.
 func TestServeDemoWholeStage(t *testing.T) {
-	base, pass, shared := server(t)
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			var extra []string
+			if d != store.SQLite {
+				dsn, _ := storetest.FreshDSN(t, d)
+				extra = []string{"--db", dsn}
+			}
+			wholeStage(t, extra)
+		})
+	}
+}
+
+func wholeStage(t *testing.T, extra []string) {
+	base, pass, shared := server(t, extra...)
 	ctx := context.Background()
 
 	// A headless visitor at / sees a Chinese page, the API document is served.
