@@ -201,7 +201,7 @@ func (s *Service) scheduleTimers(ctx context.Context, tx *store.Tx, t approval.T
 func (s *Service) HandleClock(ctx context.Context, tx *store.Tx, j jobs.Job) error {
 	var a ClockArgs
 	if err := json.Unmarshal(j.Args, &a); err != nil {
-		return err
+		return apperr.Wrap(err, "decode "+j.Kind+" arguments")
 	}
 	row, err := store.GetTask(ctx, tx, a.TaskID)
 	if err != nil {
@@ -240,7 +240,7 @@ func (s *Service) HandleClock(ctx context.Context, tx *store.Tx, j jobs.Job) err
 func (s *Service) HandleRongqueExpire(ctx context.Context, tx *store.Tx, j jobs.Job) error {
 	var a ClockArgs
 	if err := json.Unmarshal(j.Args, &a); err != nil {
-		return err
+		return apperr.Wrap(err, "decode "+j.Kind+" arguments")
 	}
 	row, err := store.GetTask(ctx, tx, a.TaskID)
 	if err != nil {
@@ -442,4 +442,3 @@ func (s *Service) Chase(ctx context.Context, p auth.Principal, projectID string,
 	})
 }
 
-var _ = calendar.Date{}

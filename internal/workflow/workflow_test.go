@@ -339,3 +339,110 @@ func TestUploadLiesAndLimits(t *testing.T) {
 		t.Errorf("%d materials stored, want only the good one", len(v.Materials))
 	}
 }
+
+func TestLoginLockout(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	for i := range 5 {
+		_, err := e.svc.Login(ctx, "qiye", "wrong-password")
+		if apperr.As(err).Key != "auth.bad_credentials" {
+			t.Fatalf("attempt %d: %v", i+1, err)
+		}
+	}
+	_, err := e.svc.Login(ctx, "qiye", "Xm-Approval-2025!")
+	if apperr.As(err).Key != "auth.locked" {
+		t.Fatalf("right password while locked: %v, want auth.locked", err)
+	}
+	e.clock.Add(16 * time.Minute)
+	res, err := e.svc.Login(ctx, "qiye", "Xm-Approval-2025!")
+	if err != nil || res.Token == "" || res.CSRF == "" {
+		t.Fatalf("after the lock: %v", err)
+	}
+	// An unknown user gets the same answer as a wrong password.
+	if _, err := e.svc.Login(ctx, "nobody", "x"); apperr.As(err).Key != "auth.bad_credentials" {
+		t.Errorf("unknown user: %v", err)
+	}
+	// The session works, then times out after 30 idle minutes.
+	if _, _, err := e.svc.Authenticate(ctx, res.Token); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Add(31 * time.Minute)
+	if _, _, err := e.svc.Authenticate(ctx, res.Token); !apperr.Is(err, apperr.Unauthenticated) {
+		t.Errorf("idle session: %v, want unauthenticated", err)
+	}
+}
+
+func TestWithdrawAndChase(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	pr, err := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000104", Name: "测试", FlowID: e.flow(t, "工业"), District: "350211", Investment: 100, LandArea: 100, FloorArea: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.uploadAll(t, pr.ID, 1)
+	st, tasks, err := e.svc.SubmitStage(ctx, e.app, pr.ID, 1, workflow.SubmitInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The lead department's coordinator chases; another department's cannot.
+	if err := e.svc.Chase(ctx, officer(st.LeadDept, auth.LeadCoordinator), pr.ID, 1, "", "请于本周内办结"); err != nil {
+		t.Fatalf("chase: %v", err)
+	}
+	if err := e.svc.Chase(ctx, officer("XXX", auth.LeadCoordinator), pr.ID, 1, "", ""); !apperr.Is(err, apperr.Forbidden) {
+		t.Errorf("chase by another department: %v", err)
+	}
+	notes, _ := e.svc.Notifications(ctx, officer(tasks[0].DeptCode, auth.Clerk), 50)
+	found := false
+	for _, n := range notes {
+		found = found || n.Kind == "chase"
+	}
+	if !found {
+		t.Error("the chased department got no notice")
+	}
+	// One task accepted, then the applicant withdraws the stage.
+	e.act(t, officer(tasks[0].DeptCode, auth.Clerk), tasks[0].ID, workflow.ActInput{Action: approval.ActAccept})
+	if err := e.svc.WithdrawStage(ctx, e.app, pr.ID, 1, "设计方案调整"); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := e.svc.GetProject(ctx, e.app, pr.ID)
+	if v.Stages[0].State != approval.StageInReview {
+		t.Fatalf("stage %s before the department confirms, want in_review", v.Stages[0].State)
+	}
+	e.act(t, officer(tasks[0].DeptCode, auth.Clerk), tasks[0].ID, workflow.ActInput{Action: approval.ActConfirmWithdraw})
+	v, _ = e.svc.GetProject(ctx, e.app, pr.ID)
+	if v.Stages[0].State != approval.StageWithdrawn {
+		t.Fatalf("stage %s after confirmation, want withdrawn", v.Stages[0].State)
+	}
+	// Resubmission opens a new round with new tasks.
+	st2, tasks2, err := e.svc.SubmitStage(ctx, e.app, pr.ID, 1, workflow.SubmitInput{})
+	if err != nil || st2.Round != 2 || len(tasks2) != len(tasks) {
+		t.Fatalf("resubmit: round %d, %d tasks, %v", st2.Round, len(tasks2), err)
+	}
+}
+
+func TestCorrectionRoundTrip(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	pr, _ := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000105", Name: "测试", FlowID: e.flow(t, "工业"), District: "350211", Investment: 100, LandArea: 100, FloorArea: 100})
+	e.uploadAll(t, pr.ID, 1)
+	_, tasks, err := e.svc.SubmitStage(ctx, e.app, pr.ID, 1, workflow.SubmitInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk := tasks[0]
+	r := e.act(t, officer(tk.DeptCode, auth.Clerk), tk.ID, workflow.ActInput{Action: approval.ActAccept})
+	due := r.Clock.DueDate()
+	r = e.act(t, officer(tk.DeptCode, r.Levels[r.Level].Role), tk.ID, workflow.ActInput{Action: approval.ActRequestCorrection, Opinion: "请补充红线图"})
+	if r.State != approval.CorrectionStarted || !r.Clock.Paused() {
+		t.Fatalf("correction: %s", r.State)
+	}
+	// Only the applicant resubmits; a week passes in correction.
+	if _, err := e.svc.Act(ctx, officer(tk.DeptCode, auth.Clerk), tk.ID, workflow.ActInput{Action: approval.ActResubmit, Version: r.Version}); err == nil {
+		t.Error("an officer resubmitted for the applicant")
+	}
+	e.clock.Add(7 * 24 * time.Hour)
+	r = e.act(t, e.app, tk.ID, workflow.ActInput{Action: approval.ActResubmit, Opinion: "已补充"})
+	if r.State != approval.CorrectionEnded || !r.Clock.DueDate().After(due) {
+		t.Fatalf("after resubmission: %s due %s (was %s)", r.State, r.Clock.DueDate(), due)
+	}
+}
