@@ -11,7 +11,6 @@ import (
 	"github.com/tongban/tongban/internal/apperr"
 	"github.com/tongban/tongban/internal/approval"
 	"github.com/tongban/tongban/internal/auth"
-	"github.com/tongban/tongban/internal/calendar"
 	"github.com/tongban/tongban/internal/jobs"
 	"github.com/tongban/tongban/internal/store"
 )
@@ -441,4 +440,3 @@ func (s *Service) Chase(ctx context.Context, p auth.Principal, projectID string,
 		return nil
 	})
 }
-
