@@ -180,6 +180,9 @@ func (b *bench) decisionsMeasure(ctx context.Context, t *target, ppl *people, de
 	}
 	res, err := b.runDecisionWorkers(ctx, srv, ppl, depts, tasks)
 	peak := srv.stopSampling()
+	if err == nil {
+		b.reportServerTime(ctx, srv, ScenarioDecisions, t.dialect, "POST /api/v1/tasks/{id}/actions")
+	}
 	hwm := srv.shutdown()
 	if err != nil {
 		return err

@@ -288,3 +288,57 @@ func (s *server) kill() {
 	_ = s.cmd.Process.Kill()
 	<-s.done
 }
+
+// serverTime reads the server's own request-duration histogram from
+// /metrics and returns the mean time it spent on one route (its handler,
+// session check and JSON included; not the network or the client). The
+// gap to the client's figure is queueing for CPU and the transport.
+func (s *server) serverTime(ctx context.Context, route string) (time.Duration, int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base+"/metrics", nil)
+	if err != nil {
+		return 0, 0, apperr.Wrap(err, "metrics request")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, 0, apperr.Wrap(err, "read /metrics")
+	}
+	defer resp.Body.Close()
+	var sum float64
+	var count int
+	label := `route="` + route + `"`
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.Contains(line, label) {
+			continue
+		}
+		name, rest, _ := strings.Cut(line, "{")
+		_, val, _ := strings.Cut(rest, "} ")
+		switch name {
+		case "tongban_http_request_duration_seconds_sum":
+			sum, _ = strconv.ParseFloat(strings.TrimSpace(val), 64)
+		case "tongban_http_request_duration_seconds_count":
+			count, _ = strconv.Atoi(strings.TrimSpace(val))
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, 0, apperr.Wrap(err, "read /metrics")
+	}
+	if count == 0 {
+		return 0, 0, apperr.Wrap(fmt.Errorf("no samples for route %q in /metrics", route), "read /metrics")
+	}
+	return time.Duration(sum / float64(count) * float64(time.Second)), count, nil
+}
+
+// reportServerTime logs the server-side mean of a route next to the
+// client's figures; a missing metric is only a warning.
+func (b *bench) reportServerTime(ctx context.Context, srv *server, scenario, dialect, route string) {
+	mean, n, err := srv.serverTime(ctx, route)
+	if err != nil {
+		b.logf("warning: server-side time of %s: %s", route, describe(err))
+		return
+	}
+	b.logf("server-side mean of %s: %s over %d requests", route, ms(mean), n)
+	b.sum.Add(Row{Scenario: scenario, Dialect: dialect, Metric: "server-side mean (from /metrics)", Value: ms(mean)})
+}
