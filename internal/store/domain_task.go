@@ -203,3 +203,19 @@ func ListTasks(ctx context.Context, tx *Tx, f TaskFilter) ([]TaskRow, error) {
 
 // Cursor returns the keyset cursor after r.
 func Cursor(r TaskRow) string { return dueColumn(r.Task) + "|" + r.ID }
+
+// LockStageOfTask takes the write lock on the stage row a task belongs to,
+// as the first statement of a transaction, so concurrent transitions of one
+// stage's tasks run one after another.
+func LockStageOfTask(ctx context.Context, tx *Tx, taskID string) error {
+	// One statement, no plain SELECT first: on MySQL a consistent read would
+	// fix the transaction's snapshot before the lock is granted.
+	res, err := tx.Exec(ctx, `UPDATE stages SET version=version+1 WHERE id=(SELECT stage_id FROM tasks WHERE id=?)`, taskID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return apperr.New(apperr.NotFound, "task.not_found", "办件不存在", "task not found")
+	}
+	return nil
+}

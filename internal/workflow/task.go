@@ -56,6 +56,14 @@ func (s *Service) Act(ctx context.Context, p auth.Principal, taskID string, in A
 }
 
 func (s *Service) act(ctx context.Context, tx *store.Tx, p auth.Principal, system bool, taskID string, in ActInput) (store.TaskRow, error) {
+	// Serialise transitions within one stage before reading anything: two
+	// departments concluding at the same moment must not both miss each
+	// other's decision when deciding whether the stage is complete
+	// (PostgreSQL and MySQL run them concurrently; the row lock makes the
+	// second wait and then read the first's committed task).
+	if err := store.LockStageOfTask(ctx, tx, taskID); err != nil {
+		return store.TaskRow{}, err
+	}
 	row, err := store.GetTask(ctx, tx, taskID)
 	if err != nil {
 		return row, err

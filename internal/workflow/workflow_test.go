@@ -446,3 +446,54 @@ func TestCorrectionRoundTrip(t *testing.T) {
 		t.Fatalf("after resubmission: %s due %s (was %s)", r.State, r.Clock.DueDate(), due)
 	}
 }
+
+// TestParallelConclusionsCompleteStage is the regression test for stages
+// left in review when their last tasks concluded at the same moment on
+// PostgreSQL (each transaction missed the other's approval).
+func TestParallelConclusionsCompleteStage(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			e := newEnv(t, d)
+			ctx := context.Background()
+			pr, _ := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000106", Name: "测试", FlowID: e.flow(t, "工业"), District: "350211", Investment: 100, LandArea: 100, FloorArea: 100})
+			e.uploadAll(t, pr.ID, 1)
+			_, tasks, err := e.svc.SubmitStage(ctx, e.app, pr.ID, 1, workflow.SubmitInput{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Bring every task to its last level, then conclude all at once.
+			last := make([]store.TaskRow, len(tasks))
+			for i, tk := range tasks {
+				r := e.act(t, officer(tk.DeptCode, auth.Clerk), tk.ID, workflow.ActInput{Action: approval.ActAccept})
+				for r.Level < len(r.Levels)-1 {
+					r = e.act(t, officer(tk.DeptCode, r.Levels[r.Level].Role), tk.ID, workflow.ActInput{Action: approval.ActApprove})
+				}
+				if r.Cosign != nil {
+					for _, cd := range r.Cosign.Departments {
+						r = e.act(t, officer(cd, auth.Reviewer), tk.ID, workflow.ActInput{Action: approval.ActCosign, Agree: true})
+					}
+				}
+				last[i] = r
+			}
+			var wg sync.WaitGroup
+			errs := make([]error, len(last))
+			for i, r := range last {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, errs[i] = e.svc.Act(ctx, officer(r.DeptCode, r.Levels[r.Level].Role), r.ID, workflow.ActInput{Action: approval.ActApprove, Version: r.Version})
+				}()
+			}
+			wg.Wait()
+			for _, err := range errs {
+				if err != nil {
+					t.Fatalf("parallel approval: %v", err)
+				}
+			}
+			v, _ := e.svc.GetProject(ctx, e.app, pr.ID)
+			if v.Stages[0].State != approval.StageCompleted || v.Stages[1].State != approval.StageOpen {
+				t.Fatalf("after parallel approvals: stage 1 %s, stage 2 %s", v.Stages[0].State, v.Stages[1].State)
+			}
+		})
+	}
+}
