@@ -13,7 +13,7 @@ import (
 	"github.com/tongban/tongban/internal/apperr"
 )
 
-//go:embed data/*.yaml
+//go:embed holidays/*.yaml
 var bundled embed.FS
 
 // Calendar says which days are working days. It is immutable: WithYear
@@ -34,7 +34,7 @@ type year struct {
 // defaultCalendar parses the embedded years once. The data is checked by
 // the package tests, so a failure here is a build defect: panic.
 var defaultCalendar = sync.OnceValue(func() *Calendar {
-	c, err := Load(bundled, "data")
+	c, err := Load(bundled, "holidays")
 	if err != nil {
 		panic("calendar: bundled data: " + err.Error())
 	}

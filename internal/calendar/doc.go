@@ -8,7 +8,7 @@
 // the weekend days worked to make up for them (调休上班). The State Council
 // General Office publishes each year's schedule in November or December
 // (国务院办公厅关于XXXX年部分节假日安排的通知), so the calendar is data: the years
-// 2020–2026 are bundled (data/*.yaml) and an administrator imports later
+// 2020–2026 are bundled (holidays/*.yaml) and an administrator imports later
 // years, or a correction, with WithYear. For a year with no data the calendar
 // falls back to Monday–Friday; Covers tells callers so they can warn.
 //

@@ -15,7 +15,7 @@ import (
 // file it accepts must import and export unchanged.
 func FuzzParseYearFile(f *testing.F) {
 	for _, y := range Default().Years() {
-		b, _ := bundled.ReadFile("data/" + strconv.Itoa(y) + ".yaml")
+		b, _ := bundled.ReadFile("holidays/" + strconv.Itoa(y) + ".yaml")
 		f.Add(b)
 	}
 	f.Add([]byte("year: 2025\nholidays: [{date: 2025-02-30, name: 春节}]\n"))
