@@ -3,8 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,7 +10,6 @@ import (
 	"github.com/tongban/tongban/internal/apitest"
 	"github.com/tongban/tongban/internal/app"
 	"github.com/tongban/tongban/internal/auth"
-	"github.com/tongban/tongban/internal/config"
 	"github.com/tongban/tongban/internal/demo"
 	"github.com/tongban/tongban/internal/httpapi"
 	"github.com/tongban/tongban/internal/store"
@@ -59,26 +56,8 @@ type who struct {
 
 func TestRoleMatrix(t *testing.T) {
 	ctx := context.Background()
-	cfg := config.Default()
-	cfg.DataDir, cfg.Addr, cfg.LogLevel = t.TempDir(), "127.0.0.1:0", "error"
-	a, err := app.Open(ctx, cfg, app.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	if err := a.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	a.Start(ctx)
-	base := "http://" + a.Addr()
-	accounts, err := demo.Load(ctx, a.Service, demo.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pass := map[string]string{}
-	for _, ac := range accounts {
-		pass[ac.Username] = ac.Password
-	}
+	sy := boot(t)
+	a, base, pass := sy.a, sy.base, sy.pass
 
 	// The applicant of enterprise 0 opens a project and submits stage 1.
 	flows := a.Service.Catalog().Flows()

@@ -101,6 +101,23 @@ func (e *env) uploadAll(t *testing.T, projectID string, stage int) {
 	}
 }
 
+// submitted opens a small industrial project with the given code, uploads
+// its stage 1 materials and submits stage 1.
+func (e *env) submitted(t *testing.T, code string) (approval.Project, approval.Stage, []store.TaskRow) {
+	t.Helper()
+	ctx := context.Background()
+	pr, err := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: code, Name: "测试", FlowID: e.flow(t, "工业"), District: "350211", Investment: 100, LandArea: 100, FloorArea: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.uploadAll(t, pr.ID, 1)
+	st, tasks, err := e.svc.SubmitStage(ctx, e.app, pr.ID, 1, workflow.SubmitInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pr, st, tasks
+}
+
 func (e *env) act(t *testing.T, p auth.Principal, id string, in workflow.ActInput) store.TaskRow {
 	t.Helper()
 	var cur store.TaskRow
@@ -184,15 +201,7 @@ func TestProjectThroughFourStages(t *testing.T) {
 func TestRejectionStopsStage(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	ctx := context.Background()
-	pr, err := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000101", Name: "测试", FlowID: e.flow(t, "工业"), District: "350211", Investment: 100, LandArea: 100, FloorArea: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.uploadAll(t, pr.ID, 1)
-	_, tasks, err := e.svc.SubmitStage(ctx, e.app, pr.ID, 1, workflow.SubmitInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pr, _, tasks := e.submitted(t, "2025-350211-47-03-000101")
 	tk := tasks[0]
 	r := e.act(t, officer(tk.DeptCode, auth.Clerk), tk.ID, workflow.ActInput{Action: approval.ActAccept})
 	for r.Level < len(r.Levels)-1 {
@@ -213,12 +222,7 @@ func TestRejectionStopsStage(t *testing.T) {
 func TestTimersFireOnceAcrossRestarts(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	ctx := context.Background()
-	pr, _ := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000102", Name: "测试", FlowID: e.flow(t, "工业"), District: "350211", Investment: 100, LandArea: 100, FloorArea: 100})
-	e.uploadAll(t, pr.ID, 1)
-	_, tasks, err := e.svc.SubmitStage(ctx, e.app, pr.ID, 1, workflow.SubmitInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pr, _, tasks := e.submitted(t, "2025-350211-47-03-000102")
 	r := e.act(t, officer(tasks[0].DeptCode, auth.Clerk), tasks[0].ID, workflow.ActInput{Action: approval.ActAccept})
 	due := r.Clock.DueDate()
 	if n, _ := e.runner.RunDue(ctx); n != 0 {
@@ -375,15 +379,7 @@ func TestLoginLockout(t *testing.T) {
 func TestWithdrawAndChase(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	ctx := context.Background()
-	pr, err := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000104", Name: "测试", FlowID: e.flow(t, "工业"), District: "350211", Investment: 100, LandArea: 100, FloorArea: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.uploadAll(t, pr.ID, 1)
-	st, tasks, err := e.svc.SubmitStage(ctx, e.app, pr.ID, 1, workflow.SubmitInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pr, st, tasks := e.submitted(t, "2025-350211-47-03-000104")
 	// The lead department's coordinator chases; another department's cannot.
 	if err := e.svc.Chase(ctx, officer(st.LeadDept, auth.LeadCoordinator), pr.ID, 1, "", "请于本周内办结"); err != nil {
 		t.Fatalf("chase: %v", err)
@@ -423,12 +419,7 @@ func TestWithdrawAndChase(t *testing.T) {
 func TestCorrectionRoundTrip(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	ctx := context.Background()
-	pr, _ := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000105", Name: "测试", FlowID: e.flow(t, "工业"), District: "350211", Investment: 100, LandArea: 100, FloorArea: 100})
-	e.uploadAll(t, pr.ID, 1)
-	_, tasks, err := e.svc.SubmitStage(ctx, e.app, pr.ID, 1, workflow.SubmitInput{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, tasks := e.submitted(t, "2025-350211-47-03-000105")
 	tk := tasks[0]
 	r := e.act(t, officer(tk.DeptCode, auth.Clerk), tk.ID, workflow.ActInput{Action: approval.ActAccept})
 	due := r.Clock.DueDate()
@@ -455,12 +446,7 @@ func TestParallelConclusionsCompleteStage(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			e := newEnv(t, d)
 			ctx := context.Background()
-			pr, _ := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000106", Name: "测试", FlowID: e.flow(t, "工业"), District: "350211", Investment: 100, LandArea: 100, FloorArea: 100})
-			e.uploadAll(t, pr.ID, 1)
-			_, tasks, err := e.svc.SubmitStage(ctx, e.app, pr.ID, 1, workflow.SubmitInput{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			pr, _, tasks := e.submitted(t, "2025-350211-47-03-000106")
 			// Bring every task to its last level, then conclude all at once.
 			last := make([]store.TaskRow, len(tasks))
 			for i, tk := range tasks {
