@@ -78,6 +78,12 @@ type DB struct {
 	writer  *sql.DB
 	reader  *sql.DB
 	now     func() time.Time
+	// gate queues SQLite's writers first come, first served in front of its
+	// one writer connection. Without it database/sql hands a freed
+	// connection to a random waiter, and with 50 waiting officers some
+	// wait many turns (p99 ≈ 7 × p50 in tongbench). Waiters on a channel
+	// are woken in order. nil on PostgreSQL and MySQL.
+	gate chan struct{}
 }
 
 // Open connects to the database named by dsn (see the package comment),
@@ -94,6 +100,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	}
 	switch t.dialect {
 	case SQLite:
+		db.gate = make(chan struct{}, 1)
 		db.writer.SetMaxOpenConns(1)
 		db.writer.SetMaxIdleConns(1)
 		db.writer.SetConnMaxLifetime(0)
@@ -208,6 +215,14 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (db *DB) writeOnce(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.gate != nil {
+		select {
+		case db.gate <- struct{}{}:
+			defer func() { <-db.gate }()
+		case <-ctx.Done():
+			return apperr.Wrap(ctx.Err(), "write transaction")
+		}
+	}
 	stx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return MapError(db.dialect, fmt.Errorf("begin: %w", err))

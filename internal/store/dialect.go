@@ -92,7 +92,7 @@ func sqliteTarget(dataDir string) (target, error) {
 	// deferred transaction tries to upgrade its lock.
 	w = append(w, "_txlock=immediate")
 	r = append(r, "_pragma=query_only(1)")
-	return target{dialect: SQLite, driver: "sqlite", sqlitePath: path,
+	return target{dialect: SQLite, driver: sqliteDriverName, sqlitePath: path,
 		writerDSN: path + "?" + strings.Join(w, "&"), readerDSN: path + "?" + strings.Join(r, "&")}, nil
 }
 

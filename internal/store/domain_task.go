@@ -189,8 +189,11 @@ func ListTasks(ctx context.Context, tx *Tx, f TaskFilter) ([]TaskRow, error) {
 		if !ok {
 			return nil, apperr.New(apperr.Invalid, "page.cursor", "分页游标无效", "invalid page cursor").WithField("after", "invalid", "分页游标无效", "invalid page cursor")
 		}
-		where = append(where, "(due_date>? OR (due_date=? AND id>?))")
-		args = append(args, due, due, id)
+		// due_date>=? first: it lets every engine seek in tasks_todo to
+		// the page instead of walking the department's tasks from the
+		// start and filtering (page n would cost n pages).
+		where = append(where, "due_date>=? AND (due_date>? OR (due_date=? AND id>?))")
+		args = append(args, due, due, due, id)
 	}
 	q := `SELECT ` + taskCols + ` FROM tasks`
 	if len(where) > 0 {
