@@ -22,6 +22,74 @@ var bundled embed.FS
 // is usable and knows no holidays (Monday–Friday).
 type Calendar struct {
 	years map[int]*year
+	// adj lists, in date order, every listed day that changes what its
+	// weekday alone would say (a holiday on a weekday: −1; a make-up day
+	// on a weekend: +1) with the running sum, so counting working days is
+	// arithmetic plus one binary search instead of a walk day by day (the
+	// to-do list computes two counts per task on every page).
+	adj []adjustment
+}
+
+type adjustment struct {
+	day int // days since 1970-01-01
+	sum int // sum of the deltas of this and every earlier entry
+}
+
+// index builds adj from the years; call it on every new Calendar.
+func (c *Calendar) index() *Calendar {
+	type delta struct{ day, d int }
+	var ds []delta
+	for _, yr := range c.years {
+		for d := range yr.holidays {
+			if isWeekday(d.dayNum()) {
+				ds = append(ds, delta{d.dayNum(), -1})
+			}
+		}
+		for d := range yr.workdays {
+			if !isWeekday(d.dayNum()) {
+				ds = append(ds, delta{d.dayNum(), +1})
+			}
+		}
+	}
+	slices.SortFunc(ds, func(a, b delta) int { return a.day - b.day })
+	c.adj = make([]adjustment, len(ds))
+	sum := 0
+	for i, d := range ds {
+		sum += d.d
+		c.adj[i] = adjustment{day: d.day, sum: sum}
+	}
+	return c
+}
+
+// isWeekday reports whether day number n is Monday to Friday.
+func isWeekday(n int) bool {
+	wd := (n%7 + 7 + 4) % 7 // 1970-01-01 was a Thursday (4)
+	return wd != 0 && wd != 6
+}
+
+// weekdaysBefore counts the Mondays to Fridays with day numbers below n.
+func weekdaysBefore(n int) int {
+	m := n + 3 // 1969-12-29, day −3, was a Monday: count from there
+	w, r := m/7, m%7
+	if r < 0 {
+		w, r = w-1, r+7
+	}
+	return 5*w + min(r, 5)
+}
+
+// workingThrough returns the working days up to and including day number
+// n, counted from a fixed origin: only differences mean anything.
+func (c *Calendar) workingThrough(n int) int {
+	w := weekdaysBefore(n + 1)
+	if c == nil {
+		return w
+	}
+	// The last adjustment on or before n.
+	i, _ := slices.BinarySearchFunc(c.adj, n+1, func(a adjustment, t int) int { return a.day - t })
+	if i > 0 {
+		w += c.adj[i-1].sum
+	}
+	return w
 }
 
 // year is one imported YearFile in look-up form; never modified once built.
@@ -68,7 +136,7 @@ func Load(fsys fs.FS, dir string) (*Calendar, error) {
 		}
 		c.years[yf.Year] = buildYear(yf)
 	}
-	return c, nil
+	return c.index(), nil
 }
 
 func buildYear(yf YearFile) *year {
@@ -94,7 +162,7 @@ func (c *Calendar) WithYear(yf YearFile) (*Calendar, error) {
 		n.years = maps.Clone(c.years) // years are immutable: sharing them is safe
 	}
 	n.years[yf.Year] = buildYear(yf)
-	return n, nil
+	return n.index(), nil
 }
 
 // Export returns the schedule of one year in date order, and false if the
@@ -139,8 +207,7 @@ func (c *Calendar) IsWorkingDay(d Date) bool {
 			return false
 		}
 	}
-	wd := d.Weekday()
-	return wd != time.Saturday && wd != time.Sunday
+	return isWeekday(d.dayNum())
 }
 
 // Holiday returns the festival d belongs to if d is a listed holiday.
@@ -162,13 +229,27 @@ func (c *Calendar) StartOfDay(d Date) time.Time { return d.Time(Location()) }
 // from itself. A negative n counts back: the result is the latest working
 // day d with -n working days in (d, from], the inverse of WorkingDaysBetween.
 func (c *Calendar) AddWorkingDays(from Date, n int) Date {
-	d := from
-	for n > 0 {
-		d = d.AddDays(1)
-		if c.IsWorkingDay(d) {
-			n--
+	if n > 0 {
+		// The first day whose count since from reaches n: a working day,
+		// since the count only grows on working days. Widen the window
+		// until it holds the answer, then bisect.
+		f := from.dayNum()
+		base := c.workingThrough(f)
+		lo, hi := f, f+2*n+14
+		for c.workingThrough(hi)-base < n {
+			lo, hi = hi, hi+2*n+14
 		}
+		for hi-lo > 1 { // invariant: count(lo) < n <= count(hi)
+			mid := lo + (hi-lo)/2
+			if c.workingThrough(mid)-base >= n {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+		return fromDayNum(hi)
 	}
+	d := from
 	for n < 0 {
 		if c.IsWorkingDay(d) {
 			n++
@@ -191,16 +272,7 @@ func (c *Calendar) AddNaturalDays(from Date, n int) Date { return from.AddDays(n
 // working days elapsed from a to b, or left from a until b. It is negative
 // when b is before a (minus the working days in (b, a]).
 func (c *Calendar) WorkingDaysBetween(a, b Date) int {
-	if b.Before(a) {
-		return -c.WorkingDaysBetween(b, a)
-	}
-	n := 0
-	for d := a.AddDays(1); !d.After(b); d = d.AddDays(1) {
-		if c.IsWorkingDay(d) {
-			n++
-		}
-	}
-	return n
+	return c.workingThrough(b.dayNum()) - c.workingThrough(a.dayNum())
 }
 
 // Unit is the unit of a time limit.

@@ -120,11 +120,49 @@ func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
 // After reports whether d is later than e.
 func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
 
-// day returns the number of days since 1970-01-01, for distances.
-func (d Date) day() int { return int(d.Time(time.UTC).Unix() / 86400) }
+// dayNum returns the number of days since 1970-01-01 of a normalized date
+// in the proleptic Gregorian calendar, by arithmetic (days-from-civil):
+// deadline arithmetic runs it for every task on every to-do page.
+func (d Date) dayNum() int {
+	y, m := d.Y, int(d.M)
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400                    // [0, 399]
+	doy := (153*((m+9)%12)+2)/5 + d.D - 1 // [0, 365], from March 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// fromDayNum is the inverse of dayNum.
+func fromDayNum(n int) Date {
+	n += 719468
+	era := n / 146097
+	if n < 0 && n%146097 != 0 {
+		era--
+	}
+	doe := n - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	y := yoe + era*400
+	if m <= 2 {
+		y++
+	}
+	return Date{Y: y, M: time.Month(m), D: day}
+}
 
 // daysBetween returns b minus a in calendar days.
-func daysBetween(a, b Date) int { return b.day() - a.day() }
+func daysBetween(a, b Date) int { return b.dayNum() - a.dayNum() }
 
 // MarshalText writes the date as YYYY-MM-DD (JSON and YAML use it, so a
 // Date is a plain string on the wire).
