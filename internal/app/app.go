@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"sync"
@@ -40,6 +41,7 @@ type App struct {
 
 	httpSrv *http.Server
 	ln      net.Listener
+	debug   *http.Server // pprof on Config.DebugAddr, when set
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 }
@@ -174,6 +176,26 @@ func (a *App) Listen() error {
 		return apperr.Newf(apperr.Invalid, "config.addr", "无法监听 %s：%v", "cannot listen on %s: %v", a.Config.Addr, err)
 	}
 	a.ln = ln
+	if a.Config.DebugAddr != "" {
+		dln, err := net.Listen("tcp", a.Config.DebugAddr)
+		if err != nil {
+			ln.Close()
+			return apperr.Newf(apperr.Invalid, "config.debug_addr", "无法监听调试地址 %s：%v", "cannot listen on the debug address %s: %v", a.Config.DebugAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		a.debug = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := a.debug.Serve(dln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				a.Log.Error("debug server", "err", err.Error())
+			}
+		}()
+		a.Log.Info("pprof profiles served", "addr", dln.Addr().String())
+	}
 	return nil
 }
 
@@ -201,6 +223,9 @@ func (a *App) Start(ctx context.Context) {
 
 // Close stops serving, lets requests finish and closes the database.
 func (a *App) Close() error {
+	if a.debug != nil {
+		_ = a.debug.Close()
+	}
 	if a.httpSrv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		_ = a.httpSrv.Shutdown(ctx)

@@ -6,6 +6,7 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"strings"
 
@@ -25,6 +26,7 @@ type Config struct {
 	LogLevel     string // --log-level, TONGBAN_LOG_LEVEL: debug, info, warn, error
 	SecureCookie bool   // --secure-cookie, TONGBAN_SECURE_COOKIE: mark cookies Secure (behind TLS)
 	Instance     string // --instance, TONGBAN_INSTANCE: job runner owner id; defaults to host:pid
+	DebugAddr    string // --debug-addr, TONGBAN_DEBUG_ADDR: loopback HOST:PORT serving Go's pprof profiles; empty: off
 }
 
 // Default returns the defaults.
@@ -45,6 +47,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	fs.BoolVar(&c.SecureCookie, "secure-cookie", c.SecureCookie, "mark session cookies Secure (serve behind TLS)")
 	fs.StringVar(&c.Instance, "instance", c.Instance, "instance id for the job runner (default host:pid)")
+	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "loopback HOST:PORT serving /debug/pprof profiles (default off)")
 }
 
 func (c *Config) env() {
@@ -60,6 +63,7 @@ func (c *Config) env() {
 	str("TONGBAN_WARN", &c.Warn)
 	str("TONGBAN_LOG_LEVEL", &c.LogLevel)
 	str("TONGBAN_INSTANCE", &c.Instance)
+	str("TONGBAN_DEBUG_ADDR", &c.DebugAddr)
 	if v, ok := os.LookupEnv("TONGBAN_SECURE_COOKIE"); ok {
 		c.SecureCookie = v == "1" || strings.EqualFold(v, "true")
 	}
@@ -86,6 +90,10 @@ func (c Config) Validate() error {
 	default:
 		e.WithField("log-level", "invalid", "日志级别须为 debug、info、warn 或 error", "log level must be debug, info, warn or error")
 	}
+	if c.DebugAddr != "" && !loopback(c.DebugAddr) {
+		e.WithField("debug-addr", "invalid", "调试地址须为本机回环地址，如 127.0.0.1:6060（性能剖析数据不得对外暴露）",
+			"the debug address must be a loopback HOST:PORT such as 127.0.0.1:6060 (profiles must not be exposed)")
+	}
 	if c.DemoProjects < 0 || c.DemoProjects > 100000 {
 		e.WithField("demo-projects", "invalid", "演示项目数须在 0 到 100000 之间", "demo projects must be between 0 and 100000")
 	}
@@ -93,6 +101,19 @@ func (c Config) Validate() error {
 		return e
 	}
 	return nil
+}
+
+// loopback reports whether addr is HOST:PORT on a loopback interface.
+func loopback(addr string) bool {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // String describes the configuration without secrets (DSN passwords).
