@@ -693,39 +693,15 @@ func (p *projSim) withdraw(ctx context.Context, run *stageRun) error {
 	return nil
 }
 
-// abandon marks a project whose stage was withdrawn as withdrawn as a whole.
-//
-// No workflow use case does this yet, so it is written here in one
-// transaction with its event, as a use case would; the ledger hook (if any)
-// is not called for this one event. TODO(lead): replace with
-// workflow.WithdrawProject once it exists.
-func (p *projSim) abandon(ctx context.Context, run *stageRun) error {
-	s := p.s
-	now := s.clock.t
-	return s.svc.DB().Write(ctx, func(tx *store.Tx) error {
-		st, err := store.GetStage(ctx, tx, p.id, run.number)
-		if err != nil {
-			return err
-		}
-		if st.State != approval.StageWithdrawn {
-			return nil // a confirmation is still outstanding: the project stays active
-		}
-		pr, err := store.GetProject(ctx, tx, p.id)
-		if err != nil {
-			return err
-		}
-		if pr.State != approval.ProjectActive {
-			return nil
-		}
-		from := pr.State
-		pr.State, pr.UpdatedAt = approval.ProjectWithdrawn, now
-		if err := store.UpdateProject(ctx, tx, &pr); err != nil {
-			return err
-		}
-		_, err = store.AppendEvent(ctx, tx, store.Event{ProjectID: pr.ID, Kind: "project_withdrawn", ActorID: p.app.UserID, ActorName: p.app.DisplayName,
-			ActorRole: string(auth.Applicant), From: string(from), To: string(approval.ProjectWithdrawn), Opinion: "申请人撤回项目申报，不再继续办理。", At: now}, nil)
-		return err
-	})
+// abandon withdraws the whole project once its stage's withdrawal is
+// confirmed by every department (until then the service refuses, and the
+// project stays active: a confirmation is still outstanding).
+func (p *projSim) abandon(ctx context.Context, _ *stageRun) error {
+	_, err := p.s.svc.WithdrawProject(ctx, p.app, p.id, "申请人撤回项目申报，不再继续办理。")
+	if apperr.Is(err, apperr.Conflict) {
+		return nil
+	}
+	return err
 }
 
 // stageDone is called when the last task of a round concluded: a

@@ -29,7 +29,7 @@ const (
 // scopes is the one table of data scope per operation; the role part comes
 // from the route table itself (Route.Roles).
 var scopes = map[string]scope{
-	"get-project": byProject, "submit-stage": byProject, "withdraw-stage": byProject, "upload-material": byProject,
+	"get-project": byProject, "submit-stage": byProject, "withdraw-stage": byProject, "withdraw-project": byProject, "upload-material": byProject,
 	"download-material": byProject, "get-task": byTask, "act-on-task": byTask, "get-stage-board": byLead, "chase-stage": byLead,
 }
 
@@ -43,6 +43,7 @@ var bodies = map[string]any{
 	"create-project":    map[string]any{"code": "bad", "name": "x", "flow_id": "x", "district": "1", "investment": 1.0, "land_area": 1.0, "floor_area": 1.0},
 	"submit-stage":      map[string]any{},
 	"withdraw-stage":    map[string]any{"reason": "test"},
+	"withdraw-project":  map[string]any{"reason": "不再建设"}, // refused: stage 1 is in review
 	"chase-stage":       map[string]any{"message": "请加快"},
 	"act-on-task":       map[string]any{"action": "approve", "version": 999999},
 }

@@ -197,6 +197,21 @@ func (s *Server) withdrawStage(ctx context.Context, p auth.Principal, in *withdr
 	return nil, s.svc.WithdrawStage(ctx, p, in.ID, in.Stage, in.Body.Reason)
 }
 
+type withdrawProjectIn struct {
+	ID   string `path:"id" maxLength:"26"`
+	Body struct {
+		Reason string `json:"reason" maxLength:"500" doc:"Why the enterprise gives up the project (required)"`
+	}
+}
+
+func (s *Server) withdrawProject(ctx context.Context, p auth.Principal, in *withdrawProjectIn) (*projectOut, error) {
+	pr, err := s.svc.WithdrawProject(ctx, p, in.ID, in.Body.Reason)
+	if err != nil {
+		return nil, err
+	}
+	return &projectOut{Body: projectDTO(pr)}, nil
+}
+
 type boardOut struct {
 	Body struct {
 		Project ProjectDTO `json:"project"`

@@ -158,13 +158,8 @@ func (s *Service) UploadMaterial(ctx context.Context, p auth.Principal, projectI
 		if pr, err = s.loadOwnProject(ctx, tx, p, projectID); err != nil {
 			return err
 		}
-		st, err := store.GetStage(ctx, tx, pr.ID, stage)
-		if err != nil {
+		if err := uploadOpen(ctx, tx, pr.ID, stage, code); err != nil {
 			return err
-		}
-		if st.State == approval.StagePending || st.State == approval.StageCompleted || st.State == approval.StageStopped {
-			return apperr.New(apperr.Conflict, "material.stage_closed", fmt.Sprintf("第%d阶段当前为“%s”，不能上传材料", stage, StageStateZH(st.State)),
-				fmt.Sprintf("stage %d is %s; no uploads now", stage, st.State))
 		}
 		_, reqs, err := s.StageRequirements(ctx, tx, pr, stage)
 		if err != nil {
@@ -198,6 +193,11 @@ func (s *Service) UploadMaterial(ctx context.Context, p auth.Principal, projectI
 	m := store.Material{ID: store.NewID(), ProjectID: pr.ID, Stage: stage, Code: code, BlobKey: obj.Key, FileName: blob.CleanFileName(fileName),
 		Size: obj.Size, Format: obj.Type, UploadedBy: p.UserID, UploadedAt: now}
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		// Again, authoritatively: the stage may have closed while the
+		// file streamed in.
+		if err := uploadOpen(ctx, tx, pr.ID, stage, code); err != nil {
+			return err
+		}
 		if err := store.InsertMaterial(ctx, tx, &m); err != nil {
 			return err
 		}
@@ -209,6 +209,36 @@ func (s *Service) UploadMaterial(ctx context.Context, p auth.Principal, projectI
 		return s.supplyRongque(ctx, tx, p, pr.ID, stage)
 	})
 	return m, err
+}
+
+// uploadOpen reports whether material code may be uploaded to a stage now:
+// while the stage is open or in review, and after it completed or stopped
+// only for a material a task of the stage still owes under 容缺 (the
+// approval stands, the material follows by its deadline).
+func uploadOpen(ctx context.Context, tx *store.Tx, projectID string, stage int, code string) error {
+	st, err := store.GetStage(ctx, tx, projectID, stage)
+	if err != nil {
+		return err
+	}
+	switch st.State {
+	case approval.StagePending:
+	case approval.StageCompleted, approval.StageStopped:
+		rows, err := store.ListStageTasks(ctx, tx, st.ID, st.Round)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if r.Rongque.Outstanding() && slices.Contains(r.Rongque.Materials, code) {
+				if _, ok := approval.Lookup(r.State, approval.ActSupplyRongque); ok {
+					return nil
+				}
+			}
+		}
+	default:
+		return nil
+	}
+	return apperr.New(apperr.Conflict, "material.stage_closed", fmt.Sprintf("第%d阶段当前为“%s”，不能上传材料（仅可补交尚欠的容缺材料）", stage, StageStateZH(st.State)),
+		fmt.Sprintf("stage %d is %s; no uploads now (only materials still owed under 容缺)", stage, st.State))
 }
 
 // SubmitInput is an applicant's stage submission.
@@ -330,6 +360,21 @@ func cosignOf(it catalog.Item) *approval.Cosign {
 		return nil
 	}
 	return &approval.Cosign{Mode: approval.CosignMode(it.Cosign.Mode), Departments: slices.Clone(it.Cosign.Departments)}
+}
+
+// ProjectStateZH names a project state in Chinese.
+func ProjectStateZH(s approval.ProjectState) string {
+	switch s {
+	case approval.ProjectActive:
+		return "在办"
+	case approval.ProjectCompleted:
+		return "已办结"
+	case approval.ProjectStopped:
+		return "已终止"
+	case approval.ProjectWithdrawn:
+		return "已撤回"
+	}
+	return string(s)
 }
 
 // StageStateZH names a stage state in Chinese.

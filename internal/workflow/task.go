@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tongban/tongban/internal/apperr"
 	"github.com/tongban/tongban/internal/approval"
@@ -398,6 +400,53 @@ func (s *Service) WithdrawStage(ctx context.Context, p auth.Principal, projectID
 		}
 		return nil
 	})
+}
+
+// WithdrawProject ends an applicant's project as a whole (撤回申报): the
+// enterprise gives up the project. Nothing may be with a department: the
+// current stage must be open (nothing submitted) or withdrawn (every
+// department confirmed); a stage in review is withdrawn first, with
+// WithdrawStage. Approvals already granted stand; the project is closed.
+func (s *Service) WithdrawProject(ctx context.Context, p auth.Principal, projectID, reason string) (approval.Project, error) {
+	reason = strings.TrimSpace(reason)
+	if utf8.RuneCountInString(reason) < 2 {
+		return approval.Project{}, apperr.New(apperr.Invalid, "project.withdraw_reason", "请填写撤回项目的原因", "give the reason for withdrawing the project").
+			WithField("reason", "required", "请填写撤回原因", "a reason is required")
+	}
+	var out approval.Project
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		pr, err := s.loadOwnProject(ctx, tx, p, projectID)
+		if err != nil {
+			return err
+		}
+		if pr.State != approval.ProjectActive {
+			return apperr.New(apperr.Conflict, "project.not_active", fmt.Sprintf("项目当前为“%s”，不能撤回", ProjectStateZH(pr.State)),
+				fmt.Sprintf("the project is %s and cannot be withdrawn", pr.State))
+		}
+		st, err := store.GetStage(ctx, tx, pr.ID, pr.CurrentStage)
+		if err != nil {
+			return err
+		}
+		if st.State != approval.StageOpen && st.State != approval.StageWithdrawn {
+			return apperr.New(apperr.Conflict, "project.stage_busy",
+				fmt.Sprintf("第%d阶段“%s”，请先撤回该阶段申报，待各部门确认后再撤回项目", pr.CurrentStage, StageStateZH(st.State)),
+				fmt.Sprintf("stage %d is %s: withdraw the stage first and, once every department has confirmed, the project", pr.CurrentStage, st.State))
+		}
+		now := s.now()
+		from := pr.State
+		pr.State, pr.UpdatedAt = approval.ProjectWithdrawn, now
+		if err := store.UpdateProject(ctx, tx, &pr); err != nil {
+			return err
+		}
+		id, name, role := actorFields(p)
+		if err := s.appendEvent(ctx, tx, store.Event{ProjectID: pr.ID, Kind: "project_withdrawn", ActorID: id, ActorName: name, ActorRole: role,
+			From: string(from), To: string(pr.State), Opinion: reason, At: now}); err != nil {
+			return err
+		}
+		out = pr
+		return nil
+	})
+	return out, err
 }
 
 // Chase (催办) lets the lead department's coordinator press the departments

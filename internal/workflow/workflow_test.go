@@ -416,6 +416,56 @@ func TestWithdrawAndChase(t *testing.T) {
 	}
 }
 
+func TestWithdrawProject(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	pr, _, tasks := e.submitted(t, "2025-350211-47-03-000108")
+	events := func() int {
+		v, err := e.svc.GetProject(ctx, e.app, pr.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(v.Events)
+	}
+	n := events()
+	// Refusals, each changing nothing: no reason, another enterprise, an
+	// officer, a stage still with the departments.
+	other := auth.Principal{UserID: "other", Roles: []auth.Role{auth.Applicant}, EnterpriseUSCC: "91350200MA2XN5QM3A"}
+	for _, tc := range []struct {
+		p      auth.Principal
+		reason string
+		key    string
+	}{
+		{e.app, " ", "project.withdraw_reason"},
+		{other, "不再建设", ""},
+		{officer(tasks[0].DeptCode, auth.Clerk), "不再建设", ""},
+		{e.app, "不再建设", "project.stage_busy"},
+	} {
+		_, err := e.svc.WithdrawProject(ctx, tc.p, pr.ID, tc.reason)
+		ae := apperr.As(err)
+		if err == nil || (tc.key != "" && ae.Key != tc.key) || ae.ZH == "" || ae.EN == "" {
+			t.Errorf("withdraw by %s (%q): %v, want %s", tc.p.UserID, tc.reason, err, tc.key)
+		}
+	}
+	if events() != n {
+		t.Fatal("a refused withdrawal recorded something")
+	}
+	// Withdraw the stage (nothing accepted yet: recalled at once), then the project.
+	if err := e.svc.WithdrawStage(ctx, e.app, pr.ID, 1, "项目取消"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.svc.WithdrawProject(ctx, e.app, pr.ID, "企业决定不再建设本项目")
+	if err != nil || got.State != approval.ProjectWithdrawn {
+		t.Fatalf("withdraw project: %v, %s", err, got.State)
+	}
+	if _, err := e.svc.WithdrawProject(ctx, e.app, pr.ID, "again"); apperr.As(err).Key != "project.not_active" {
+		t.Errorf("second withdrawal: %v", err)
+	}
+	if _, _, err := e.svc.SubmitStage(ctx, e.app, pr.ID, 1, workflow.SubmitInput{}); err == nil {
+		t.Error("a withdrawn project accepted a submission")
+	}
+}
+
 func TestCorrectionRoundTrip(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	ctx := context.Background()
@@ -481,5 +531,101 @@ func TestParallelConclusionsCompleteStage(t *testing.T) {
 				t.Fatalf("after parallel approvals: stage 1 %s, stage 2 %s", v.Stages[0].State, v.Stages[1].State)
 			}
 		})
+	}
+}
+
+// TestOwedMaterialAfterStageCompleted: a 容缺-accepted item is approved
+// while a material is owed and the stage completes; the applicant can
+// still upload that material (and only that one) and the debt is cleared.
+func TestOwedMaterialAfterStageCompleted(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	pr, err := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000107", Name: "容缺补交测试厂房",
+		FlowID: e.flow(t, "工业"), District: "350211", Investment: 8000, LandArea: 30000, FloorArea: 45000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n <= 2; n++ {
+		e.uploadAll(t, pr.ID, n)
+		_, tasks, err := e.svc.SubmitStage(ctx, e.app, pr.ID, n, workflow.SubmitInput{})
+		if err != nil {
+			t.Fatalf("stage %d: %v", n, err)
+		}
+		e.approveAll(t, tasks)
+	}
+	// Stage 3: leave out one material that 容缺 allows, sign the commitment.
+	v, err := e.svc.GetProject(ctx, e.app, pr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owed, other := "", ""
+	for _, r := range v.Requirements {
+		if r.Required && r.Material.RongqueAllowed && owed == "" {
+			owed = r.Material.Code
+		} else if r.Required && other == "" {
+			other = r.Material.Code
+		}
+	}
+	if owed == "" || other == "" {
+		t.Fatal("the industrial flow's stage 3 has no 容缺-allowed required material")
+	}
+	for _, r := range v.Requirements {
+		if !r.Required || r.Material.Code == owed {
+			continue
+		}
+		if _, err := e.svc.UploadMaterial(ctx, e.app, pr.ID, 3, r.Material.Code, "f.pdf", bytes.NewReader(apitest.PDF(r.Material.Code))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, tasks, err := e.svc.SubmitStage(ctx, e.app, pr.ID, 3, workflow.SubmitInput{Commitment: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	debtor := ""
+	for _, tk := range tasks {
+		r, err := e.svc.Act(ctx, officer(tk.DeptCode, auth.Clerk), tk.ID, workflow.ActInput{Action: approval.ActAccept, Version: tk.Version})
+		if apperr.As(err).Key == "task.materials_missing" {
+			debtor = tk.ID
+			r = e.act(t, officer(tk.DeptCode, auth.Clerk), tk.ID, workflow.ActInput{Action: approval.ActAcceptRongque, Opinion: "容缺受理"})
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		for !r.State.Concluded() {
+			if r.Level == len(r.Levels)-1 && r.Cosign != nil {
+				for _, d := range r.Cosign.Departments {
+					e.act(t, officer(d, auth.Reviewer), tk.ID, workflow.ActInput{Action: approval.ActCosign, Agree: true, Opinion: "同意"})
+				}
+			}
+			r = e.act(t, officer(tk.DeptCode, r.Levels[r.Level].Role), tk.ID, workflow.ActInput{Action: approval.ActApprove, Opinion: "同意"})
+		}
+	}
+	if debtor == "" {
+		t.Fatalf("no task misses %s", owed)
+	}
+	v, err = e.svc.GetProject(ctx, e.app, pr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Stages[2].State != approval.StageCompleted {
+		t.Fatalf("stage 3 is %s", v.Stages[2].State)
+	}
+	// A material nobody owes: refused, nothing stored.
+	before := len(v.Events)
+	_, err = e.svc.UploadMaterial(ctx, e.app, pr.ID, 3, other, "again.pdf", bytes.NewReader(apitest.PDF("again")))
+	if ae := apperr.As(err); ae.Key != "material.stage_closed" || !strings.Contains(ae.ZH, "容缺") {
+		t.Fatalf("upload of %s after completion: %v", other, err)
+	}
+	// The owed one: accepted, and the debt is cleared.
+	if _, err := e.svc.UploadMaterial(ctx, e.app, pr.ID, 3, owed, "owed.pdf", bytes.NewReader(apitest.PDF(owed))); err != nil {
+		t.Fatalf("upload of the owed %s: %v", owed, err)
+	}
+	var row store.TaskRow
+	_ = e.db.Read(ctx, func(tx *store.Tx) error { row, err = store.GetTask(ctx, tx, debtor); return err })
+	if row.State != approval.ApprovedRongque || row.Rongque.Outstanding() {
+		t.Fatalf("after the owed upload: %s, rongque %+v", row.State, row.Rongque)
+	}
+	v, _ = e.svc.GetProject(ctx, e.app, pr.ID)
+	if len(v.Events) != before+2 { // material_uploaded, supply_rongque
+		t.Errorf("events %d → %d, want two more", before, len(v.Events))
 	}
 }
