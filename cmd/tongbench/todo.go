@@ -67,7 +67,17 @@ func (b *bench) todo(ctx context.Context, t *target) error {
 	if err != nil {
 		return err
 	}
-	lat, errs, firstErr, err := b.pageTodo(ctx, srv, ppl, depts)
+	// One officer at a time first (the latency a user sees on a quiet
+	// server), then TodoConcurrency at once (the same under load, on the
+	// same two cores as the load generator and the database).
+	srv.sampleRSS(50 * time.Millisecond)
+	lat1, _, _, err := b.pageTodo(ctx, srv, ppl, depts, 1, max(b.cfg.TodoRequests/4, 1))
+	if err != nil {
+		srv.stopSampling()
+		srv.shutdown()
+		return err
+	}
+	lat, errs, firstErr, err := b.pageTodo(ctx, srv, ppl, depts, b.cfg.TodoConcurrency, b.cfg.TodoRequests)
 	peak := srv.stopSampling()
 	if err == nil {
 		b.reportServerTime(ctx, srv, ScenarioTodo, t.dialect, "GET /api/v1/tasks")
@@ -85,6 +95,10 @@ func (b *bench) todo(ctx context.Context, t *target) error {
 		return failure("bench.todo_failed", "待办列表请求全部失败", "every to-do list request failed", firstErr)
 	}
 	d := t.dialect
+	s50, s99 := percentile(lat1, .5), percentile(lat1, .99)
+	b.logf("to-do list, one officer at a time: %d requests; p50 %s, p99 %s", len(lat1), ms(s50), ms(s99))
+	b.sum.Add(Row{Scenario: ScenarioTodo, Dialect: d, Metric: "to-do p50 / p99, one officer", Value: fmt.Sprintf("%s / %s (%d requests)", ms(s50), ms(s99), len(lat1)),
+		Goal: &Goal{Target: "p99 < 20 ms", Met: s99 < 20*time.Millisecond}})
 	b.sum.Add(Row{Scenario: ScenarioTodo, Dialect: d, Metric: "to-do p50", Value: fmt.Sprintf("%s (%d requests, %d pages a visit, concurrency %d)", ms(p50), len(lat), b.cfg.TodoPages, b.cfg.TodoConcurrency)})
 	b.sum.Add(Row{Scenario: ScenarioTodo, Dialect: d, Metric: "to-do p99", Value: ms(p99), Goal: &Goal{Target: "< 20 ms", Met: p99 < 20*time.Millisecond}})
 	b.sum.Add(Row{Scenario: ScenarioTodo, Dialect: d, Metric: "errors", Value: fmt.Sprint(errs), Goal: &Goal{Target: "0", Met: errs == 0}})
@@ -193,10 +207,10 @@ type todoPage struct {
 	Next string `json:"next"`
 }
 
-// pageTodo logs one clerk per department in, then TodoConcurrency officers
-// of random departments read their first page and follow the cursor for
-// TodoPages-1 more, until TodoRequests requests are made.
-func (b *bench) pageTodo(ctx context.Context, srv *server, ppl *people, depts []string) (lat []time.Duration, errs int, firstErr error, err error) {
+// pageTodo logs one clerk per department in, then concurrency officers of
+// random departments read their first page and follow the cursor for
+// TodoPages-1 more, until requests requests are made.
+func (b *bench) pageTodo(ctx context.Context, srv *server, ppl *people, depts []string, concurrency, requests int) (lat []time.Duration, errs int, firstErr error, err error) {
 	sess := newSessions(srv.base)
 	clients := make([]*apitest.Client, len(depts))
 	for i, d := range depts {
@@ -208,8 +222,7 @@ func (b *bench) pageTodo(ctx context.Context, srv *server, ppl *people, depts []
 	var tl tally
 	var issued atomic.Int64
 	var wg sync.WaitGroup
-	srv.sampleRSS(50 * time.Millisecond)
-	for g := range b.cfg.TodoConcurrency {
+	for g := range concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -218,7 +231,7 @@ func (b *bench) pageTodo(ctx context.Context, srv *server, ppl *people, depts []
 				c := clients[rng.IntN(len(clients))]
 				after := ""
 				for page := 0; page < b.cfg.TodoPages; page++ {
-					if issued.Add(1) > int64(b.cfg.TodoRequests) {
+					if issued.Add(1) > int64(requests) {
 						return
 					}
 					q := url.Values{"open": {"true"}, "limit": {fmt.Sprint(todoPageSize)}}
@@ -282,9 +295,9 @@ func (b *bench) todoDiagnose(ctx context.Context, t *target, depts []string) err
 	b.logf("store.ListTasks alone (no HTTP): p50 %s, p99 %s over %d queries", ms(percentile(s, .5)), ms(percentile(s, .99)), len(s))
 	b.sum.Add(Row{Scenario: ScenarioTodo, Dialect: t.dialect, Metric: "store.ListTasks alone p50 / p99", Value: ms(percentile(s, .5)) + " / " + ms(percentile(s, .99))})
 
-	// The plan of the first page and of a cursor page, as ListTasks writes
-	// them, and of the cursor page written so that the index can seek to
-	// the cursor (due_date >= ? bounds the scan) instead of filtering.
+	// The plan of the first page and of a cursor page as ListTasks writes
+	// them (due_date >= ? lets the index seek to the cursor), and of the
+	// cursor page without that bound, which walks and filters.
 	var first []store.TaskRow
 	if err := db.Read(ctx, func(tx *store.Tx) error {
 		var err error
@@ -309,8 +322,8 @@ func (b *bench) todoDiagnose(ctx context.Context, t *target, depts []string) err
 		args    []any
 	}{
 		{"first page", q, []any{depts[0], 1}},
-		{"after= page (as ListTasks writes it)", qAfter, []any{depts[0], 1, due, due, id}},
-		{"after= page with due_date>=? added (proposed)", qSeek, []any{depts[0], 1, due, due, due, id}},
+		{"after= page (as ListTasks writes it)", qSeek, []any{depts[0], 1, due, due, due, id}},
+		{"after= page without due_date>=? (before 2026-11-27)", qAfter, []any{depts[0], 1, due, due, id}},
 	} {
 		var plan []string
 		err := db.Read(ctx, func(tx *store.Tx) error {
