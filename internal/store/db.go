@@ -13,7 +13,8 @@
 //
 // SQLite runs in WAL mode with synchronous=FULL (a committed transaction
 // survives a power cut), busy_timeout 10 s and foreign keys on. It has one
-// writer connection (BEGIN IMMEDIATE) and a pool of query_only readers.
+// writer connection (BEGIN IMMEDIATE), fed by a group-commit queue, and a
+// pool of query_only readers.
 //
 // # Transactions
 //
@@ -78,12 +79,9 @@ type DB struct {
 	writer  *sql.DB
 	reader  *sql.DB
 	now     func() time.Time
-	// gate queues SQLite's writers first come, first served in front of its
-	// one writer connection. Without it database/sql hands a freed
-	// connection to a random waiter, and with 50 waiting officers some
-	// wait many turns (p99 ≈ 7 × p50 in tongbench). Waiters on a channel
-	// are woken in order. nil on PostgreSQL and MySQL.
-	gate chan struct{}
+	// batch is SQLite's group commit (groupcommit.go): writes queue first
+	// come, first served and share transactions. nil on PostgreSQL and MySQL.
+	batch *batcher
 }
 
 // Open connects to the database named by dsn (see the package comment),
@@ -100,7 +98,6 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	}
 	switch t.dialect {
 	case SQLite:
-		db.gate = make(chan struct{}, 1)
 		db.writer.SetMaxOpenConns(1)
 		db.writer.SetMaxIdleConns(1)
 		db.writer.SetConnMaxLifetime(0)
@@ -129,6 +126,9 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, unreachable(t, err)
+	}
+	if db.dialect == SQLite {
+		db.startBatcher()
 	}
 	return db, nil
 }
@@ -160,6 +160,7 @@ func redact(d Dialect, dsn string) string {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stopBatcher()
 	err := db.writer.Close()
 	if db.reader != db.writer {
 		err = errors.Join(err, db.reader.Close())
@@ -188,10 +189,23 @@ func (db *DB) Ping(ctx context.Context) error {
 }
 
 // Write runs fn in one write transaction: commit if fn returns nil,
-// rollback otherwise. A transient failure (lock busy, deadlock,
+// rollback otherwise. (On SQLite, concurrent writes share a transaction,
+// each in a savepoint of its own, and one commit: see groupcommit.go. What
+// fn sees and what survives is the same as with a transaction of its own.) A transient failure (lock busy, deadlock,
 // serialization failure) runs fn again from the start, a few times, before
 // Write gives up with apperr.Conflict (KeyBusy). fn's error is returned as is.
 func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.write(ctx, fn, false)
+}
+
+// WriteAlone is Write with a transaction of fn's own, never shared by
+// SQLite's group commit: one commit (and one fsync) per call. tongbench
+// measures the one-row-transaction ceiling with it.
+func (db *DB) WriteAlone(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.write(ctx, fn, true)
+}
+
+func (db *DB) write(ctx context.Context, fn func(tx *Tx) error, alone bool) error {
 	var err error
 	for attempt := range writeAttempts {
 		if attempt > 0 {
@@ -204,7 +218,11 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 			case <-time.After(d):
 			}
 		}
-		err = db.writeOnce(ctx, fn)
+		if db.batch != nil && !alone {
+			err = db.submit(ctx, fn)
+		} else {
+			err = db.writeOnce(ctx, fn)
+		}
 		if !retryable(db.dialect, err) {
 			return err
 		}
@@ -215,14 +233,6 @@ func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (db *DB) writeOnce(ctx context.Context, fn func(tx *Tx) error) error {
-	if db.gate != nil {
-		select {
-		case db.gate <- struct{}{}:
-			defer func() { <-db.gate }()
-		case <-ctx.Done():
-			return apperr.Wrap(ctx.Err(), "write transaction")
-		}
-	}
 	stx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return MapError(db.dialect, fmt.Errorf("begin: %w", err))

@@ -88,4 +88,3 @@ func TestSQLiteStatementCache(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-
