@@ -273,13 +273,29 @@ func (db *DB) Read(ctx context.Context, fn func(q *Tx) error) error {
 	return nil
 }
 
+// ReadOnce runs fn on the reader pool without a transaction, for a read of
+// a single statement (a session look-up on every request): on PostgreSQL
+// and MySQL it saves the BEGIN and ROLLBACK round trips of Read. Several
+// statements in fn may see different snapshots; use Read for those.
+func (db *DB) ReadOnce(ctx context.Context, fn func(q *Tx) error) error {
+	return fn(&Tx{tx: db.reader, dialect: db.dialect, now: db.now(), readOnly: true})
+}
+
 // Tx is one transaction, from Write or Read. It is not safe for concurrent
 // use, like sql.Tx.
 type Tx struct {
-	tx       *sql.Tx
+	tx       querier
 	dialect  Dialect
 	now      time.Time
 	readOnly bool
+}
+
+// querier is what a Tx runs statements on: a *sql.Tx, or the reader pool
+// for ReadOnce.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // Dialect returns the engine, for the rare query that must differ.

@@ -47,13 +47,22 @@ func AppendEvent(ctx context.Context, tx *Tx, e Event, hook AppendHook) (Event, 
 	if len(e.Data) > 0 {
 		data = mustJSON(e.Data)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO events (id, project_id, stage_id, task_id, kind, actor_id, actor_name, actor_role, from_state, to_state, from_level, to_level, opinion, data, at)
-VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, e.ID, e.ProjectID, e.StageID, e.TaskID, e.Kind, e.ActorID, e.ActorName, e.ActorRole,
-		e.From, e.To, e.FromLevel, e.ToLevel, e.Opinion, data, ms(e.At)); err != nil {
-		return e, err
-	}
-	if err := tx.QueryRow(ctx, `SELECT seq FROM events WHERE id=?`, e.ID).Scan(&e.Seq); err != nil {
-		return e, err
+	const insert = `INSERT INTO events (id, project_id, stage_id, task_id, kind, actor_id, actor_name, actor_role, from_state, to_state, from_level, to_level, opinion, data, at)
+VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`
+	args := []any{e.ID, e.ProjectID, e.StageID, e.TaskID, e.Kind, e.ActorID, e.ActorName, e.ActorRole,
+		e.From, e.To, e.FromLevel, e.ToLevel, e.Opinion, data, ms(e.At)}
+	// The sequence number comes back with the insert: RETURNING on SQLite
+	// and PostgreSQL, the auto-increment id on MySQL. One round trip.
+	if tx.Dialect() == MySQL {
+		res, err := tx.Exec(ctx, insert, args...)
+		if err != nil {
+			return e, err
+		}
+		if e.Seq, err = res.LastInsertId(); err != nil {
+			return e, apperr.Wrap(err, "event sequence number")
+		}
+	} else if err := tx.QueryRow(ctx, insert+` RETURNING seq`, args...).Scan(&e.Seq); err != nil {
+		return e, MapError(tx.Dialect(), err)
 	}
 	if hook != nil {
 		if err := hook(ctx, tx, e); err != nil {

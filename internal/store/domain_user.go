@@ -148,8 +148,10 @@ func InsertSession(ctx context.Context, tx *Tx, s Session) error {
 func GetSession(ctx context.Context, tx *Tx, tokenHash string) (Session, User, error) {
 	var s Session
 	var created, seen, expires int64
-	err := tx.QueryRow(ctx, `SELECT token_hash, user_id, csrf, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash=?`, tokenHash).
-		Scan(&s.TokenHash, &s.UserID, &s.CSRF, &created, &seen, &expires)
+	// One statement, so that it can run outside a transaction (ReadOnce).
+	row := tx.QueryRow(ctx, `SELECT s.token_hash, s.user_id, s.csrf, s.created_at, s.last_seen_at, s.expires_at, `+sessionUserCols+`
+FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash=?`, tokenHash)
+	u, err := scanUser(prefixScanner{row, []any{&s.TokenHash, &s.UserID, &s.CSRF, &created, &seen, &expires}})
 	if err != nil {
 		if err == sql.ErrNoRows || apperr.Is(err, apperr.NotFound) {
 			return s, User{}, apperr.New(apperr.Unauthenticated, "session.invalid", "登录已失效，请重新登录", "your session has ended; please log in again")
@@ -157,8 +159,20 @@ func GetSession(ctx context.Context, tx *Tx, tokenHash string) (Session, User, e
 		return s, User{}, err
 	}
 	s.CreatedAt, s.LastSeenAt, s.ExpiresAt = fromMS(created), fromMS(seen), fromMS(expires)
-	u, err := GetUser(ctx, tx, s.UserID)
-	return s, u, err
+	return s, u, nil
+}
+
+// sessionUserCols is userCols qualified by the alias u.
+var sessionUserCols = "u." + strings.ReplaceAll(userCols, ", ", ", u.")
+
+// prefixScanner scans leading columns into pre, the rest into Scan's dest.
+type prefixScanner struct {
+	row scanner
+	pre []any
+}
+
+func (p prefixScanner) Scan(dest ...any) error {
+	return p.row.Scan(append(append([]any{}, p.pre...), dest...)...)
 }
 
 // TouchSession extends an active session (idle timeout) .

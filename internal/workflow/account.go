@@ -98,7 +98,8 @@ func (s *Service) Authenticate(ctx context.Context, token string) (store.User, s
 	h := auth.HashToken(token)
 	var u store.User
 	var sess store.Session
-	err := s.db.Read(ctx, func(tx *store.Tx) error {
+	// One statement: no transaction needed (every request comes through here).
+	err := s.db.ReadOnce(ctx, func(tx *store.Tx) error {
 		var err error
 		sess, u, err = store.GetSession(ctx, tx, h)
 		return err
