@@ -31,6 +31,7 @@ const (
 var scopes = map[string]scope{
 	"get-project": byProject, "submit-stage": byProject, "withdraw-stage": byProject, "withdraw-project": byProject, "upload-material": byProject,
 	"download-material": byProject, "get-task": byTask, "act-on-task": byTask, "get-stage-board": byLead, "chase-stage": byLead,
+	"get-project-map": byProject, "get-duration-stats": unscoped,
 }
 
 // bodies are requests that pass validation but change nothing that later

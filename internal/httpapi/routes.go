@@ -68,6 +68,14 @@ func (s *Server) routesTable() {
 	add(s, huma.Operation{OperationID: "get-task", Method: http.MethodGet, Path: "/api/v1/tasks/{id}", Summary: "办件详情 Task", Tags: []string{"tasks"}},
 		[]auth.Role{auth.Applicant, auth.Clerk, auth.Reviewer, auth.Approver, auth.LeadCoordinator, auth.Supervisor, auth.AuditAdmin}, s.getTask)
 	add(s, huma.Operation{OperationID: "act-on-task", Method: http.MethodPost, Path: "/api/v1/tasks/{id}/actions", Summary: "办理 Act on a task", Tags: []string{"tasks"}}, deciders, s.actOnTask)
+
+	// Approval map (审批地图): one project's time, and the city's.
+	add(s, huma.Operation{OperationID: "get-project-map", Method: http.MethodGet, Path: "/api/v1/projects/{id}/map", Summary: "项目审批地图 A project's approval map", Tags: []string{"map"},
+		Description: "Each stage and, for each task of its latest round, the segments of its time rebuilt from its record: waiting (received, not accepted), " +
+			"working (per level), paused (补正, 特别程序); the time used against the limit (pauses excluded) and totals per department. Same scope as get-project."}, projectReaders, s.projectMap)
+	add(s, huma.Operation{OperationID: "get-duration-stats", Method: http.MethodGet, Path: "/api/v1/stats/durations", Summary: "审批时效统计 Duration statistics", Tags: []string{"map"},
+		Description: "Count, average and 90th percentile of the time used per stage, item or department over a period of at most 3 years, slowest first. " +
+			"Items and departments: tasks decided (办结) in the period, working time used with pauses excluded; stages: stages completed in the period, submission → completion in working days."}, statsReaders, s.durationStats)
 }
 
 func pathParams(names ...string) []*huma.Param {

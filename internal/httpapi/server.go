@@ -74,6 +74,7 @@ var (
 	userAdmins     = []auth.Role{auth.SystemAdmin, auth.SecurityAdmin}
 	userReaders    = []auth.Role{auth.SystemAdmin, auth.SecurityAdmin, auth.AuditAdmin}
 	leads          = []auth.Role{auth.LeadCoordinator, auth.Supervisor}
+	statsReaders   = []auth.Role{auth.Approver, auth.LeadCoordinator, auth.Supervisor, auth.SystemAdmin} // city-wide aggregates, read-only
 )
 
 func init() { hookHumaErrors() }
