@@ -7,13 +7,31 @@ ADDR ?= 127.0.0.1:8080
 # Two cores here: keep parallel test binaries to two.
 GOTEST_P ?= 2
 
-.PHONY: help run build test test-short bench lint fmt services clean
+.PHONY: help run build web web-deps web-test dev test test-short bench lint fmt services clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
 
-build: ## build bin/tongban (the web UI is embedded when web/dist holds a build)
+build: web ## build bin/tongban with the web UI embedded (Go alone still builds without it: a plain page)
 	$(GO) build -trimpath -o $(BIN) ./cmd/tongban
+
+# npm writes node_modules/.package-lock.json on every install: older than
+# the lockfile means the dependencies changed since.
+WEB_STAMP := web/node_modules/.package-lock.json
+
+web-deps: ## install the web UI's npm packages (npm ci) when node_modules is missing or older than the lockfile
+	@if [ ! -f $(WEB_STAMP) ] || [ web/package-lock.json -nt $(WEB_STAMP) ]; then \
+		echo "cd web && npm ci"; cd web && npm ci --no-audit --no-fund && touch node_modules/.package-lock.json; \
+	fi
+
+web: web-deps ## build the web UI (Vue 3 + Element Plus) into web/dist, which the Go binary embeds
+	cd web && npm run build
+
+web-test: web-deps ## the web UI's unit tests (Vitest)
+	cd web && npx vitest run
+
+dev: web-deps ## Vite dev server on http://127.0.0.1:5173, proxying /api and /healthz to the Go server at ADDR (default 127.0.0.1:8080, make run)
+	cd web && TB_API=http://$(ADDR) npx vite
 
 run: build ## build and serve the demo on http://127.0.0.1:8080 (SQLite under ./data)
 	mkdir -p $(DATA)
@@ -42,5 +60,6 @@ lint: ## go vet, gofmt and staticcheck
 fmt: ## gofmt the tree
 	gofmt -w $$(git ls-files '*.go')
 
-clean: ## remove build output (not ./data)
+clean: ## remove build output (not ./data): bin and the web build (web/dist keeps its .gitkeep)
 	rm -rf bin
+	find web/dist -mindepth 1 ! -name .gitkeep -delete

@@ -1,0 +1,394 @@
+// DTOs of the Tongban API, written by hand from the OpenAPI document
+// (internal/httpapi/testdata/openapi.golden.json). Only what the UI uses.
+
+export type Role =
+  | 'applicant'
+  | 'clerk'
+  | 'reviewer'
+  | 'approver'
+  | 'lead'
+  | 'supervisor'
+  | 'sysadmin'
+  | 'secadmin'
+  | 'auditadmin'
+
+export interface User {
+  id: string
+  username: string
+  display_name: string
+  roles: Role[]
+  dept_code?: string
+  enterprise_uscc?: string
+  disabled: boolean
+  created_at: string
+}
+
+export interface MeBody {
+  user: User
+  csrf_token: string
+}
+
+// --- catalog ---------------------------------------------------------------
+
+export interface CatalogItemRef {
+  code: string
+  version: number
+}
+
+export interface CatalogFlowStage {
+  number: number
+  name: string
+  lead_department: string
+  limit_days: number
+  items: CatalogItemRef[] | null
+}
+
+export interface CatalogFlow {
+  id: string
+  version: number
+  name: string
+  project_type: string
+  government_invested: boolean
+  description?: string
+  stages: CatalogFlowStage[] | null
+}
+
+export interface CatalogMaterial {
+  code: string
+  name: string
+  required: boolean
+  rongque_allowed: boolean
+  seal_required: boolean
+  straddle_seal_required: boolean
+  formats: string[] | null
+  max_size_mb: number
+  condition?: string
+  note?: string
+  why?: string
+}
+
+export interface CatalogItem {
+  code: string
+  version: number
+  name: string
+  department: string
+  stage: number
+  legal_limit: number
+  committed_limit: number
+  unit: string
+  result: string
+  result_name: string
+  rongque: boolean
+  commitment: boolean
+  materials: CatalogMaterial[] | null
+  when?: string
+  why?: string
+  basis?: string
+}
+
+export interface CatalogDepartment {
+  code: string
+  name: string
+  short?: string
+}
+
+export interface CatalogOption {
+  value: string
+  label: string
+}
+
+export type QuestionType = 'bool' | 'number' | 'choice'
+
+export interface CatalogQuestion {
+  id: string
+  text: string
+  type: QuestionType | string
+  help?: string
+  unit?: string
+  options?: CatalogOption[] | null
+}
+
+export interface StateInfo {
+  code: number
+  name: string
+  name_en: string
+  actions: string[] | null
+}
+
+export type Answers = Record<string, boolean | number | string | null>
+
+export interface PreviewIn {
+  flow_id: string
+  district?: string
+  investment: number
+  land_area: number
+  floor_area: number
+  answers?: Answers
+}
+
+export interface ItemNeed {
+  code: string
+  name: string
+  department: string
+  department_name: string
+  reason: string
+  reason_en: string
+  rule?: string
+  limit: number
+  unit: string
+}
+
+export interface PreviewStage {
+  number: number
+  name: string
+  items: ItemNeed[] | null
+}
+
+export interface PreviewOut {
+  flow_id: string
+  flow_version: number
+  stages: PreviewStage[] | null
+}
+
+// --- projects ----------------------------------------------------------------
+
+export interface Agent {
+  name: string
+  phone: string
+}
+
+export type ProjectState = 'active' | 'completed' | 'stopped' | 'withdrawn'
+
+export interface Project {
+  id: string
+  code: string
+  name: string
+  flow_id: string
+  flow_version: number
+  type: string
+  district: string
+  district_name: string
+  address: string
+  investment: number
+  land_area: number
+  floor_area: number
+  government_invested: boolean
+  enterprise_uscc: string
+  enterprise_name: string
+  agents: Agent[] | null
+  answers: Record<string, unknown> | null
+  state: ProjectState | string
+  current_stage: number
+  created_at: string
+  updated_at: string
+  version: number
+}
+
+export interface CreateProjectIn {
+  code: string
+  name: string
+  flow_id: string
+  district: string
+  address?: string
+  investment: number
+  land_area: number
+  floor_area: number
+  enterprise_name?: string
+  agents?: Agent[]
+  answers?: Answers
+}
+
+export interface ListProjectsOut {
+  items: Project[] | null
+  total: number
+}
+
+export type StageState = 'pending' | 'open' | 'in_review' | 'completed' | 'stopped' | 'withdrawn'
+
+export interface Stage {
+  id: string
+  number: number
+  name: string
+  lead_dept: string
+  state: StageState | string
+  state_name: string
+  round: number
+  limit_days: number
+  submitted_at?: string
+  concluded_at?: string
+  reasons: string[] | null
+  version: number
+}
+
+export interface Clock {
+  unit: 'WD' | 'ND' | string
+  limit: number
+  started: string
+  due: string
+  warn_from: string
+  paused: boolean
+  state: 'normal' | 'warning' | 'overdue' | string
+  state_name: string
+  remaining: number
+}
+
+export interface Level {
+  name: string
+  role: string
+}
+
+export interface Opinion {
+  dept: string
+  agree: boolean
+  text: string
+  by: string
+  at: string
+}
+
+export interface Correction {
+  materials: string[] | null
+  note: string
+  at: string
+  round: number
+}
+
+export interface Rongque {
+  materials: string[] | null
+  due: string
+  supplied_at?: string
+}
+
+export interface Cosign {
+  mode: string
+  departments: string[] | null
+}
+
+export interface Task {
+  id: string
+  project_id: string
+  stage: number
+  round: number
+  item_code: string
+  item_version: number
+  item_name: string
+  dept_code: string
+  state: number
+  state_name: string
+  level: number
+  level_name: string
+  level_role: string
+  levels: Level[] | null
+  cosign?: Cosign
+  opinions: Opinion[] | null
+  accepted: boolean
+  allow_rongque: boolean
+  allow_commitment: boolean
+  commitment: boolean
+  rongque?: Rongque
+  correction?: Correction
+  clock?: Clock
+  assignee: string
+  result: string
+  actions: string[] | null
+  created_at: string
+  updated_at: string
+  concluded_at?: string
+  version: number
+}
+
+export interface Material {
+  id: string
+  project_id: string
+  stage: number
+  material_code: string
+  version: number
+  blob_key: string
+  file_name: string
+  size: number
+  format: string
+  uploaded_by: string
+  uploaded_at: string
+}
+
+export interface Requirement {
+  code: string
+  name: string
+  required: boolean
+  rongque_allowed: boolean
+  seal_required: boolean
+  straddle_seal_required: boolean
+  formats: string[] | null
+  max_size_mb: number
+  items: string[] | null
+  uploaded?: Material
+}
+
+export interface ProjectEvent {
+  seq: number
+  id: string
+  project_id: string
+  stage_id?: string
+  task_id?: string
+  kind: string
+  actor_id?: string
+  actor_name?: string
+  actor_role?: string
+  from?: string
+  to?: string
+  from_level: number
+  to_level: number
+  opinion?: string
+  data?: Record<string, unknown>
+  at: string
+}
+
+export interface ProjectView {
+  project: Project
+  stages: Stage[] | null
+  tasks: Task[] | null
+  materials: Material[] | null
+  events: ProjectEvent[] | null
+  current_items: ItemNeed[] | null
+  current_requirements: Requirement[] | null
+}
+
+export interface SubmitIn {
+  commitment?: boolean
+  version?: number
+}
+
+export interface SubmitOut {
+  stage: Stage
+  tasks: Task[] | null
+}
+
+export interface ActIn {
+  action: string
+  version: number
+  opinion?: string
+  agree?: boolean
+  materials?: string[]
+  rongque_days?: number
+}
+
+// --- problems ----------------------------------------------------------------
+
+export interface FieldProblem {
+  code: string
+  message: string
+  message_en?: string
+}
+
+// Problem is an RFC 9457 problem+json body as internal/httpapi/problem.go writes it.
+export interface Problem {
+  type: string
+  title: string
+  status: number
+  detail: string
+  detail_en?: string
+  detail_zh?: string
+  code: string
+  key?: string
+  instance?: string
+  fields?: Record<string, FieldProblem>
+}
