@@ -14,9 +14,7 @@ import (
 	"github.com/tongban/tongban/internal/apperr"
 	"github.com/tongban/tongban/internal/approval"
 	"github.com/tongban/tongban/internal/auth"
-	"github.com/tongban/tongban/internal/blob"
 	"github.com/tongban/tongban/internal/calendar"
-	"github.com/tongban/tongban/internal/catalog"
 	"github.com/tongban/tongban/internal/demo"
 	"github.com/tongban/tongban/internal/store"
 	"github.com/tongban/tongban/internal/store/storetest"
@@ -361,17 +359,7 @@ var seedNow = time.Date(2025, 11, 20, 16, 0, 0, 0, calendar.Location())
 func seeded(t testing.TB, d store.Dialect, n int) *workflow.Service {
 	t.Helper()
 	ctx := context.Background()
-	db := storetest.Open(t, d)
-	cat, err := catalog.Load(catalogs.Xiamen, "xiamen")
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := blob.NewLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := workflow.New(workflow.Options{DB: db, Catalogs: catalog.NewRegistry(cat), Calendar: calendar.Default(), Blobs: blobs,
-		Now: func() time.Time { return seedNow }, Warn: calendar.DefaultWarnRule()})
+	svc, _ := newService(t, d, catalogs.Xiamen, "xiamen", func() time.Time { return seedNow })
 	if _, err := demo.Load(ctx, svc, demo.Options{}); err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,6 @@ import (
 
 	"github.com/tongban/tongban/internal/approval"
 	"github.com/tongban/tongban/internal/auth"
-	"github.com/tongban/tongban/internal/blob"
-	"github.com/tongban/tongban/internal/calendar"
-	"github.com/tongban/tongban/internal/catalog"
 	"github.com/tongban/tongban/internal/store"
 	"github.com/tongban/tongban/internal/store/storetest"
 	"github.com/tongban/tongban/internal/workflow"
@@ -32,17 +29,7 @@ func BenchmarkDecision(b *testing.B) {
 
 func benchDecision(b *testing.B, d store.Dialect) {
 	ctx := context.Background()
-	db := storetest.Open(b, d)
-	cat, err := catalog.Load(os.DirFS("../../catalogs"), "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	blobs, err := blob.NewLocal(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	svc := workflow.New(workflow.Options{DB: db, Catalogs: catalog.NewRegistry(cat), Calendar: calendar.Default(), Blobs: blobs,
-		Now: func() time.Time { return time.Date(2025, 3, 3, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)) }, Warn: calendar.DefaultWarnRule()})
+	svc, _ := newService(b, d, os.DirFS("../../catalogs"), "bench", func() time.Time { return time.Date(2025, 3, 3, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)) })
 	u, err := svc.CreateUserAsSystem(ctx, workflow.UserInput{Username: "qiye", DisplayName: "基准", Password: "Xm-Approval-2025!", Roles: []auth.Role{auth.Applicant},
 		EnterpriseUSCC: usccA, EnterpriseName: "厦门基准有限公司"})
 	if err != nil {

@@ -3,6 +3,7 @@ package workflow_test
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"slices"
 	"strings"
 	"sync"
@@ -42,10 +43,12 @@ type env struct {
 	app    auth.Principal
 }
 
-func newEnv(t *testing.T, d store.Dialect) *env {
+// newService returns a workflow service on a fresh database of dialect d
+// with the catalog in dir of fsys and the given clock.
+func newService(t testing.TB, d store.Dialect, fsys fs.FS, dir string, now func() time.Time) (*workflow.Service, *store.DB) {
 	t.Helper()
 	db := storetest.Open(t, d)
-	cat, err := catalog.Load(catalogs.Xiamen, "xiamen")
+	cat, err := catalog.Load(fsys, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,8 +56,13 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return workflow.New(workflow.Options{DB: db, Catalogs: catalog.NewRegistry(cat), Calendar: calendar.Default(), Blobs: blobs, Now: now, Warn: calendar.DefaultWarnRule()}), db
+}
+
+func newEnv(t *testing.T, d store.Dialect) *env {
+	t.Helper()
 	clk := &clock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))}
-	svc := workflow.New(workflow.Options{DB: db, Catalogs: catalog.NewRegistry(cat), Calendar: calendar.Default(), Blobs: blobs, Now: clk.Now, Warn: calendar.DefaultWarnRule()})
+	svc, db := newService(t, d, catalogs.Xiamen, "xiamen", clk.Now)
 	r := jobs.NewRunner(db, jobs.Options{Owner: "test", Poll: 10 * time.Millisecond, Lease: time.Minute, Now: clk.Now})
 	r.Handle(workflow.JobClockWarning, svc.HandleClock)
 	r.Handle(workflow.JobClockOverdue, svc.HandleClock)
