@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"time"
 
 	"github.com/tongban/tongban/internal/approval"
@@ -103,6 +104,7 @@ type TaskDTO struct {
 	Correction      *approval.Correction `json:"correction,omitempty"`
 	Clock           *ClockDTO            `json:"clock,omitempty"`
 	Assignee        string               `json:"assignee"`
+	AssigneeName    string               `json:"assignee_name,omitempty" doc:"Display name of the officer who last acted"`
 	Result          string               `json:"result"`
 	Actions         []string             `json:"actions" doc:"Actions the state table allows now (guards and roles still apply)"`
 	CreatedAt       time.Time            `json:"created_at"`
@@ -164,4 +166,32 @@ type UserDTO struct {
 func userDTO(u store.User) UserDTO {
 	return UserDTO{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Roles: u.Roles, DeptCode: u.DeptCode,
 		EnterpriseUSCC: u.EnterpriseUSCC, Disabled: u.Disabled, CreatedAt: u.CreatedAt}
+}
+
+// nameAssignees fills in AssigneeName on the tasks of every list, in place,
+// with one lookup of the distinct assignees.
+func (s *Server) nameAssignees(ctx context.Context, lists ...[]TaskDTO) error {
+	seen := map[string]bool{}
+	var ids []string
+	for _, l := range lists {
+		for _, t := range l {
+			if t.Assignee != "" && !seen[t.Assignee] {
+				seen[t.Assignee] = true
+				ids = append(ids, t.Assignee)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	names, err := s.svc.DisplayNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, l := range lists {
+		for i := range l {
+			l[i].AssigneeName = names[l[i].Assignee]
+		}
+	}
+	return nil
 }

@@ -96,8 +96,9 @@ type loginIn struct {
 }
 
 type meBody struct {
-	User      UserDTO `json:"user"`
-	CSRFToken string  `json:"csrf_token" doc:"Send it as X-CSRF-Token on unsafe requests"`
+	User           UserDTO `json:"user"`
+	EnterpriseName string  `json:"enterprise_name,omitempty" doc:"The applicant's enterprise, as registered"`
+	CSRFToken      string  `json:"csrf_token" doc:"Send it as X-CSRF-Token on unsafe requests"`
 }
 
 type loginOut struct {
@@ -138,7 +139,11 @@ func (s *Server) me(ctx context.Context, p auth.Principal, in *cookieIn) (*meOut
 	if err != nil {
 		return nil, err
 	}
-	return &meOut{Body: meBody{User: userDTO(u), CSRFToken: csrf}}, nil
+	ent, err := s.svc.EnterpriseName(ctx, u.EnterpriseUSCC)
+	if err != nil {
+		return nil, err
+	}
+	return &meOut{Body: meBody{User: userDTO(u), EnterpriseName: ent, CSRFToken: csrf}}, nil
 }
 
 type limitIn struct {

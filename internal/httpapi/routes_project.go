@@ -141,6 +141,9 @@ func (s *Server) getProject(ctx context.Context, p auth.Principal, in *idIn) (*p
 	for _, t := range v.Tasks {
 		b.Tasks = append(b.Tasks, taskDTO(t, cal, now))
 	}
+	if err := s.nameAssignees(ctx, b.Tasks); err != nil {
+		return nil, err
+	}
 	b.Materials, b.Events = nonNil(v.Materials), nonNil(v.Events)
 	b.Items = []ItemNeedDTO{}
 	for _, it := range v.Items {
@@ -182,7 +185,7 @@ func (s *Server) submitStage(ctx context.Context, p auth.Principal, in *submitIn
 	for _, t := range tasks {
 		out.Body.Tasks = append(out.Body.Tasks, taskDTO(t, s.svc.Calendar(), s.svc.Now()))
 	}
-	return out, nil
+	return out, s.nameAssignees(ctx, out.Body.Tasks)
 }
 
 type withdrawIn struct {
@@ -231,7 +234,7 @@ func (s *Server) stageBoard(ctx context.Context, p auth.Principal, in *stageIn) 
 	for _, t := range b.Tasks {
 		out.Body.Tasks = append(out.Body.Tasks, taskDTO(t, s.svc.Calendar(), s.svc.Now()))
 	}
-	return out, nil
+	return out, s.nameAssignees(ctx, out.Body.Tasks)
 }
 
 type leadStagesOut struct {
@@ -262,7 +265,11 @@ func (s *Server) leadStages(ctx context.Context, p auth.Principal, in *limitIn) 
 			Tasks   []TaskDTO  `json:"tasks"`
 		}{projectDTO(b.Project), stageDTO(b.Stage), nonNil(tasks)})
 	}
-	return out, nil
+	lists := make([][]TaskDTO, len(out.Body.Items))
+	for i, it := range out.Body.Items {
+		lists[i] = it.Tasks
+	}
+	return out, s.nameAssignees(ctx, lists...)
 }
 
 type chaseIn struct {
@@ -367,6 +374,9 @@ func (s *Server) listTasks(ctx context.Context, p auth.Principal, in *listTasksI
 	for _, r := range rows {
 		out.Body.Items = append(out.Body.Items, taskDTO(r, cal, now))
 	}
+	if err := s.nameAssignees(ctx, out.Body.Items); err != nil {
+		return nil, err
+	}
 	if len(rows) == in.Limit {
 		out.Body.Next = store.Cursor(rows[len(rows)-1])
 	}
@@ -389,7 +399,11 @@ func (s *Server) getTask(ctx context.Context, p auth.Principal, in *idIn) (*task
 		return nil, err
 	}
 	out := &taskViewOut{}
-	out.Body.Task = taskDTO(v.Task, s.svc.Calendar(), s.svc.Now())
+	one := []TaskDTO{taskDTO(v.Task, s.svc.Calendar(), s.svc.Now())}
+	if err := s.nameAssignees(ctx, one); err != nil {
+		return nil, err
+	}
+	out.Body.Task = one[0]
 	out.Body.Project = projectDTO(v.Project)
 	out.Body.Events = nonNil(v.Events)
 	out.Body.Requirements = requirementDTOs(v.Requirements)
@@ -418,5 +432,9 @@ func (s *Server) actOnTask(ctx context.Context, p auth.Principal, in *actIn) (*t
 	if err != nil {
 		return nil, err
 	}
-	return &taskOut{Body: taskDTO(r, s.svc.Calendar(), s.svc.Now())}, nil
+	one := []TaskDTO{taskDTO(r, s.svc.Calendar(), s.svc.Now())}
+	if err := s.nameAssignees(ctx, one); err != nil {
+		return nil, err
+	}
+	return &taskOut{Body: one[0]}, nil
 }

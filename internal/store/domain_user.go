@@ -214,3 +214,30 @@ func GetEnterprise(ctx context.Context, tx *Tx, uscc string) (Enterprise, error)
 	e.BadCredit, e.CreatedAt = bad != 0, fromMS(created)
 	return e, nil
 }
+
+// DisplayNames returns the display names of the given accounts by id, in
+// one query; ids that match no account are absent from the map.
+func DisplayNames(ctx context.Context, tx *Tx, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	rows, err := tx.Query(ctx, `SELECT id, display_name FROM users WHERE id IN (`+ph+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
+}

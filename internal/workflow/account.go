@@ -86,6 +86,37 @@ func (s *Service) Login(ctx context.Context, username, password string) (LoginRe
 	return res, nil
 }
 
+// DisplayNames resolves account ids (a task's assignee, an event's actor)
+// to display names for showing; callers are already authorised to see the
+// records that name them. Unknown ids are left out.
+func (s *Service) DisplayNames(ctx context.Context, ids []string) (map[string]string, error) {
+	var out map[string]string
+	err := s.db.ReadOnce(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = store.DisplayNames(ctx, tx, ids)
+		return err
+	})
+	return out, err
+}
+
+// EnterpriseName is the registered name of an applicant's enterprise, or
+// "" when it is not on record.
+func (s *Service) EnterpriseName(ctx context.Context, uscc string) (string, error) {
+	if uscc == "" {
+		return "", nil
+	}
+	var e store.Enterprise
+	err := s.db.ReadOnce(ctx, func(tx *store.Tx) error {
+		var err error
+		e, err = store.GetEnterprise(ctx, tx, uscc)
+		return err
+	})
+	if apperr.Is(err, apperr.NotFound) {
+		return "", nil
+	}
+	return e.Name, err
+}
+
 var cst = time.FixedZone("CST", 8*3600)
 
 // Authenticate resolves a session token to its user, extending the idle
