@@ -112,13 +112,6 @@ func (b *bench) logf(format string, args ...any) {
 	fmt.Fprintf(b.out, format+"\n", args...)
 }
 
-// vlogf prints a progress line in verbose mode only.
-func (b *bench) vlogf(format string, args ...any) {
-	if b.cfg.Verbose {
-		b.logf(format, args...)
-	}
-}
-
 // openApp opens the system on the target in this process, for setup: the
 // same database, migrations and catalog the server will use.
 func (b *bench) openApp(ctx context.Context, t *target) (*app.App, error) {

@@ -197,7 +197,6 @@ type Catalog struct {
 	questionIdx map[string]int
 	items       map[itemKey]*Item
 	flows       map[itemKey]*Flow
-	env         *ruleEnv
 }
 
 // Departments returns the departments in file order.

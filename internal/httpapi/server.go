@@ -65,7 +65,6 @@ type Server struct {
 var anyone = []auth.Role{auth.Applicant, auth.Clerk, auth.Reviewer, auth.Approver, auth.LeadCoordinator, auth.Supervisor, auth.SystemAdmin, auth.SecurityAdmin, auth.AuditAdmin}
 
 var (
-	officers       = []auth.Role{auth.Clerk, auth.Reviewer, auth.Approver, auth.LeadCoordinator}
 	officersAndSup = []auth.Role{auth.Clerk, auth.Reviewer, auth.Approver, auth.LeadCoordinator, auth.Supervisor}
 	applicants     = []auth.Role{auth.Applicant}
 	projectReaders = []auth.Role{auth.Applicant, auth.Clerk, auth.Reviewer, auth.Approver, auth.LeadCoordinator, auth.Supervisor, auth.AuditAdmin}
