@@ -21,27 +21,10 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "tongban:", describe(err))
+			fmt.Fprintln(os.Stderr, "tongban:", apperr.Describe(err))
 		}
 		os.Exit(1)
 	}
-}
-
-// describe renders an error for an operator: both languages for our
-// errors, with field details.
-func describe(err error) string {
-	var ae *apperr.Error
-	if !errors.As(err, &ae) {
-		return err.Error()
-	}
-	s := ae.ZH + " / " + ae.EN
-	for k, f := range ae.Fields {
-		s += fmt.Sprintf("\n  %s: %s / %s", k, f.ZH, f.EN)
-	}
-	if ae.Code == apperr.Internal && ae.Err != nil {
-		s += "\n  cause: " + ae.Err.Error()
-	}
-	return s
 }
 
 const usage = `tongban — 工程建设项目审批管理系统 (project approval management)

@@ -76,7 +76,7 @@ func (b *bench) runAll(ctx context.Context) error {
 			b.logf("\n--- %s on %s", j.scenario, d)
 			start := b.now()
 			if err := b.runOne(ctx, j.scenario, d, j.fn); err != nil {
-				b.logf("FAILED: %s", describe(err))
+				b.logf("FAILED: %s", apperr.Describe(err))
 				b.sum.Fail(j.scenario, d, err)
 				continue
 			}
@@ -98,7 +98,7 @@ func (b *bench) runOne(ctx context.Context, scenario, dialect string, fn func(co
 	}
 	defer func() {
 		if err := t.release(b.cfg.Keep); err != nil {
-			b.logf("warning: cleanup: %s", describe(err))
+			b.logf("warning: cleanup: %s", apperr.Describe(err))
 		}
 		if b.cfg.Keep {
 			b.logf("kept data directory %s, database %q", t.dataDir, t.dsn)

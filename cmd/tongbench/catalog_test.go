@@ -6,6 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tongban/tongban/internal/app"
+	"github.com/tongban/tongban/internal/apperr"
 	"github.com/tongban/tongban/internal/catalog"
 )
 
@@ -81,7 +82,7 @@ func TestBenchCatalogMissing(t *testing.T) {
 	if err == nil {
 		t.Fatal("loading a missing catalog directory succeeded")
 	}
-	if got := describe(err); !containsAll(got, "目录不存在", "does not exist") {
+	if got := apperr.Describe(err); !containsAll(got, "目录不存在", "does not exist") {
 		t.Errorf("missing catalog: got %q, want both languages saying it does not exist", got)
 	}
 }

@@ -136,7 +136,7 @@ func TestParseFlagsSyntax(t *testing.T) {
 func TestRunRejectsBadFlagsBeforeWork(t *testing.T) {
 	var out strings.Builder
 	err := run(t.Context(), []string{"-workers", "-1"}, &out, io.Discard)
-	if err == nil || !containsAll(describe(err), "基准测试参数有误", "invalid benchmark settings", "workers") {
+	if err == nil || !containsAll(apperr.Describe(err), "基准测试参数有误", "invalid benchmark settings", "workers") {
 		t.Errorf("got %v, want the settings error naming workers", err)
 	}
 	if out.Len() != 0 {

@@ -41,27 +41,10 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "tongbench:", describe(err))
+			fmt.Fprintln(os.Stderr, "tongbench:", apperr.Describe(err))
 		}
 		os.Exit(1)
 	}
-}
-
-// describe renders an error for the operator: both languages for our
-// errors, with field details and the cause of internal ones.
-func describe(err error) string {
-	var ae *apperr.Error
-	if !errors.As(err, &ae) {
-		return err.Error()
-	}
-	s := ae.ZH + " / " + ae.EN
-	for k, f := range ae.Fields {
-		s += fmt.Sprintf("\n  %s: %s / %s", k, f.ZH, f.EN)
-	}
-	if ae.Err != nil {
-		s += "\n  cause: " + ae.Err.Error()
-	}
-	return s
 }
 
 // run parses the flags, runs the chosen scenarios on the chosen dialects

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tongban/tongban/internal/apperr"
 )
 
 // TestSmokeSQLite runs every scenario end to end at toy sizes on SQLite:
@@ -24,7 +26,7 @@ func TestSmokeSQLite(t *testing.T) {
 		"-workers", "4", "-decision-tasks", "12", "-ceiling-duration", "200ms", "-projects", "3", "-inflight", "2",
 		"-todo-rows", "6000", "-todo-requests", "12", "-todo-concurrency", "2", "-todo-pages", "2"}
 	if err := run(t.Context(), args, &out, &out); err != nil {
-		t.Fatalf("run: %s\n%s", describe(err), out.String())
+		t.Fatalf("run: %s\n%s", apperr.Describe(err), out.String())
 	}
 	got := out.String()
 	for _, want := range []string{

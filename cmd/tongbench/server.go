@@ -336,7 +336,7 @@ func (s *server) serverTime(ctx context.Context, route string) (time.Duration, i
 func (b *bench) reportServerTime(ctx context.Context, srv *server, scenario, dialect, route string) {
 	mean, n, err := srv.serverTime(ctx, route)
 	if err != nil {
-		b.logf("warning: server-side time of %s: %s", route, describe(err))
+		b.logf("warning: server-side time of %s: %s", route, apperr.Describe(err))
 		return
 	}
 	b.logf("server-side mean of %s: %s over %d requests", route, ms(mean), n)

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"text/tabwriter"
 	"time"
+
+	"github.com/tongban/tongban/internal/apperr"
 )
 
 // latencies collects request durations from many goroutines.
@@ -99,7 +101,7 @@ func (s *Summary) Add(r Row) {
 // Fail records a scenario that could not run.
 func (s *Summary) Fail(scenario, dialect string, err error) {
 	s.mu.Lock()
-	s.fail = append(s.fail, fmt.Sprintf("%s on %s: %s", scenario, dialect, describe(err)))
+	s.fail = append(s.fail, fmt.Sprintf("%s on %s: %s", scenario, dialect, apperr.Describe(err)))
 	s.mu.Unlock()
 }
 

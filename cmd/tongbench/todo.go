@@ -347,7 +347,7 @@ func (b *bench) todoDiagnose(ctx context.Context, t *target, depts []string) err
 			return rows.Err()
 		})
 		if err != nil {
-			b.logf("plan of the %s: not available (%s)", c.name, describe(err))
+			b.logf("plan of the %s: not available (%s)", c.name, apperr.Describe(err))
 			continue
 		}
 		b.logf("plan of the %s:\n    %s", c.name, strings.Join(plan, "\n    "))

@@ -138,3 +138,28 @@ func As(err error) *Error {
 	}
 	return &Error{Code: Internal, Key: "internal", ZH: "系统内部错误，请稍后重试", EN: "internal error, please try again later", Err: err}
 }
+
+// Describe renders an error for an operator at a terminal: both languages
+// for our errors, with the field details, and the wrapped cause when there
+// is one (a terminal is not an API response: the operator needs the cause
+// of a failed connection or an internal error).
+func Describe(err error) string {
+	var ae *Error
+	if !errors.As(err, &ae) {
+		return err.Error()
+	}
+	s := ae.ZH + " / " + ae.EN
+	keys := make([]string, 0, len(ae.Fields))
+	for k := range ae.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		f := ae.Fields[k]
+		s += fmt.Sprintf("\n  %s: %s / %s", k, f.ZH, f.EN)
+	}
+	if ae.Err != nil {
+		s += "\n  cause: " + ae.Err.Error()
+	}
+	return s
+}
