@@ -10,13 +10,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tongban/tongban/catalogs"
+	"github.com/tongban/tongban/internal/apitest"
 	"github.com/tongban/tongban/internal/apperr"
-	"github.com/tongban/tongban/internal/blob"
 	"github.com/tongban/tongban/internal/calendar"
-	"github.com/tongban/tongban/internal/catalog"
 	"github.com/tongban/tongban/internal/demo"
 	"github.com/tongban/tongban/internal/store"
-	"github.com/tongban/tongban/internal/store/storetest"
 	"github.com/tongban/tongban/internal/workflow"
 )
 
@@ -28,17 +26,7 @@ var seedNow = time.Date(2025, 11, 20, 16, 0, 0, 0, calendar.Location())
 // the bundled Xiamen catalog, and with the demo accounts when load is set.
 func mustService(t *testing.T, load bool) *workflow.Service {
 	t.Helper()
-	db := storetest.Open(t, store.SQLite)
-	cat, err := catalog.Load(catalogs.Xiamen, "xiamen")
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := blob.NewLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := workflow.New(workflow.Options{DB: db, Catalogs: catalog.NewRegistry(cat), Calendar: calendar.Default(), Blobs: blobs,
-		Now: func() time.Time { return seedNow }, Warn: calendar.DefaultWarnRule()})
+	svc, _ := apitest.NewService(t, store.SQLite, catalogs.Xiamen, "xiamen", func() time.Time { return seedNow })
 	if load {
 		if _, err := demo.Load(context.Background(), svc, demo.Options{}); err != nil {
 			t.Fatalf("load demo accounts: %v", err)

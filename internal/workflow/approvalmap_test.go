@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tongban/tongban/catalogs"
+	"github.com/tongban/tongban/internal/apitest"
 	"github.com/tongban/tongban/internal/apperr"
 	"github.com/tongban/tongban/internal/approval"
 	"github.com/tongban/tongban/internal/auth"
@@ -359,7 +360,7 @@ var seedNow = time.Date(2025, 11, 20, 16, 0, 0, 0, calendar.Location())
 func seeded(t testing.TB, d store.Dialect, n int) *workflow.Service {
 	t.Helper()
 	ctx := context.Background()
-	svc, _ := newService(t, d, catalogs.Xiamen, "xiamen", func() time.Time { return seedNow })
+	svc, _ := apitest.NewService(t, d, catalogs.Xiamen, "xiamen", func() time.Time { return seedNow })
 	if _, err := demo.Load(ctx, svc, demo.Options{}); err != nil {
 		t.Fatal(err)
 	}

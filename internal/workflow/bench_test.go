@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tongban/tongban/internal/apitest"
 	"github.com/tongban/tongban/internal/approval"
 	"github.com/tongban/tongban/internal/auth"
 	"github.com/tongban/tongban/internal/store"
@@ -29,7 +30,7 @@ func BenchmarkDecision(b *testing.B) {
 
 func benchDecision(b *testing.B, d store.Dialect) {
 	ctx := context.Background()
-	svc, _ := newService(b, d, os.DirFS("../../catalogs"), "bench", func() time.Time { return time.Date(2025, 3, 3, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)) })
+	svc, _ := apitest.NewService(b, d, os.DirFS("../../catalogs"), "bench", func() time.Time { return time.Date(2025, 3, 3, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)) })
 	u, err := svc.CreateUserAsSystem(ctx, workflow.UserInput{Username: "qiye", DisplayName: "基准", Password: "Xm-Approval-2025!", Roles: []auth.Role{auth.Applicant},
 		EnterpriseUSCC: usccA, EnterpriseName: "厦门基准有限公司"})
 	if err != nil {

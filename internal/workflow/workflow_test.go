@@ -3,7 +3,6 @@ package workflow_test
 import (
 	"bytes"
 	"context"
-	"io/fs"
 	"slices"
 	"strings"
 	"sync"
@@ -15,9 +14,6 @@ import (
 	"github.com/tongban/tongban/internal/apperr"
 	"github.com/tongban/tongban/internal/approval"
 	"github.com/tongban/tongban/internal/auth"
-	"github.com/tongban/tongban/internal/blob"
-	"github.com/tongban/tongban/internal/calendar"
-	"github.com/tongban/tongban/internal/catalog"
 	"github.com/tongban/tongban/internal/jobs"
 	"github.com/tongban/tongban/internal/store"
 	"github.com/tongban/tongban/internal/store/storetest"
@@ -43,26 +39,10 @@ type env struct {
 	app    auth.Principal
 }
 
-// newService returns a workflow service on a fresh database of dialect d
-// with the catalog in dir of fsys and the given clock.
-func newService(t testing.TB, d store.Dialect, fsys fs.FS, dir string, now func() time.Time) (*workflow.Service, *store.DB) {
-	t.Helper()
-	db := storetest.Open(t, d)
-	cat, err := catalog.Load(fsys, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	blobs, err := blob.NewLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return workflow.New(workflow.Options{DB: db, Catalogs: catalog.NewRegistry(cat), Calendar: calendar.Default(), Blobs: blobs, Now: now, Warn: calendar.DefaultWarnRule()}), db
-}
-
 func newEnv(t *testing.T, d store.Dialect) *env {
 	t.Helper()
 	clk := &clock{t: time.Date(2025, 3, 3, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))}
-	svc, db := newService(t, d, catalogs.Xiamen, "xiamen", clk.Now)
+	svc, db := apitest.NewService(t, d, catalogs.Xiamen, "xiamen", clk.Now)
 	r := jobs.NewRunner(db, jobs.Options{Owner: "test", Poll: 10 * time.Millisecond, Lease: time.Minute, Now: clk.Now})
 	r.Handle(workflow.JobClockWarning, svc.HandleClock)
 	r.Handle(workflow.JobClockOverdue, svc.HandleClock)
