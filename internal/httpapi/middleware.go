@@ -106,6 +106,12 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				return
 			}
 		}
+		if etagged(r) {
+			ew := &etagWriter{w: sw}
+			next.ServeHTTP(ew, r)
+			ew.finish(r)
+			return
+		}
 		next.ServeHTTP(sw, r)
 	})
 }
