@@ -311,7 +311,10 @@ func Apply(t Task, cmd Command, env Env) (Change, error) {
 		ch.Opinion = "容缺材料未在期限内补齐，依规终止办理"
 		conclude(&n, now)
 	}
-	if !cmd.System {
+	// The assignee is the officer handling the case: the system, the
+	// applicant (resubmission, withdrawal) and co-signing departments do not
+	// take it over.
+	if !cmd.System && cmd.Actor.IsOfficer() && cmd.Actor.DeptCode == t.DeptCode {
 		n.Assignee = cmd.Actor.UserID
 	}
 	n.UpdatedAt = now

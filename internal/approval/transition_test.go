@@ -193,6 +193,9 @@ func TestCorrectionPausesClock(t *testing.T) {
 	if tk.State != CorrectionEnded || tk.Clock.Paused() {
 		t.Fatalf("after resubmit: %s paused=%v", tk.State, tk.Clock.Paused())
 	}
+	if tk.Assignee != reviewer.UserID {
+		t.Errorf("assignee after the applicant's resubmission = %q, want the reviewer %q", tk.Assignee, reviewer.UserID)
+	}
 	if !tk.Clock.DueDate().After(calendar.MustParseDate("2025-03-10")) {
 		t.Errorf("due %s did not move past the original 2025-03-10", tk.Clock.DueDate())
 	}
@@ -258,6 +261,9 @@ func TestCosign(t *testing.T) {
 		tk = must(t, tk, Command{Action: ActAccept, Actor: clerk}, env(0))
 		tk = must(t, tk, Command{Action: ActApprove, Actor: reviewer}, env(0))
 		tk = must(t, tk, Command{Action: ActCosign, Actor: cosigner, Agree: true, Opinion: "同意"}, env(time.Hour))
+		if tk.Assignee != reviewer.UserID {
+			t.Errorf("a co-signing department took the task over: assignee %q", tk.Assignee)
+		}
 		_, err := Apply(tk, Command{Action: ActApprove, Actor: approver}, env(2*time.Hour))
 		if mode == CosignAny && err != nil {
 			t.Errorf("或签 with one agreement: %v", err)

@@ -57,12 +57,20 @@ type StageDTO struct {
 	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
 	ConcludedAt *time.Time `json:"concluded_at,omitempty"`
 	Reasons     []string   `json:"reasons"`
+	Clock       *ClockDTO  `json:"clock,omitempty" doc:"The stage's overall limit in working days from the latest submission, while in review and once concluded"`
 	Version     int64      `json:"version"`
 }
 
-func stageDTO(s approval.Stage) StageDTO {
-	return StageDTO{ID: s.ID, Number: s.Number, Name: s.Name, LeadDept: s.LeadDept, State: string(s.State), StateName: workflow.StageStateZH(s.State),
-		Round: s.Round, LimitDays: s.LimitDays, SubmittedAt: s.SubmittedAt, ConcludedAt: s.ConcludedAt, Reasons: s.Reasons, Version: s.Version}
+func (s *Server) stageDTO(st approval.Stage) StageDTO {
+	d := StageDTO{ID: st.ID, Number: st.Number, Name: st.Name, LeadDept: st.LeadDept, State: string(st.State), StateName: workflow.StageStateZH(st.State),
+		Round: st.Round, LimitDays: st.LimitDays, SubmittedAt: st.SubmittedAt, ConcludedAt: st.ConcludedAt, Reasons: st.Reasons, Version: st.Version}
+	// The clock runs while the stage is in review and stands still at its
+	// conclusion; an open, withdrawn or pending stage has none.
+	concluded := (st.State == approval.StageCompleted || st.State == approval.StageStopped) && st.ConcludedAt != nil
+	if c, ok := s.svc.StageClock(st); ok && (st.State == approval.StageInReview || concluded) {
+		d.Clock = clockDTO(c, s.svc.Calendar(), s.svc.Now(), st.ConcludedAt)
+	}
+	return d
 }
 
 // ClockDTO is a task's deadline clock.
@@ -82,6 +90,8 @@ type ClockDTO struct {
 type TaskDTO struct {
 	ID              string               `json:"id"`
 	ProjectID       string               `json:"project_id"`
+	ProjectCode     string               `json:"project_code" doc:"The project's code (项目代码), for lists"`
+	ProjectName     string               `json:"project_name"`
 	Stage           int                  `json:"stage"`
 	Round           int                  `json:"round"`
 	ItemCode        string               `json:"item_code"`
@@ -133,16 +143,22 @@ func taskDTO(r store.TaskRow, cal *calendar.Calendar, now time.Time) TaskDTO {
 	if d.Actions == nil {
 		d.Actions = []string{}
 	}
-	if c := t.Clock; c != nil {
-		at := now
-		if t.ConcludedAt != nil {
-			at = *t.ConcludedAt
-		}
-		st := c.State(cal, at)
-		d.Clock = &ClockDTO{Unit: string(c.Unit), Limit: c.Limit, Started: c.StartDate().String(), Due: c.DueDate().String(),
-			WarnFrom: c.WarnDate().String(), Paused: c.Paused(), State: string(st), StateName: st.ZH(), Remaining: c.Remaining(cal, at)}
+	if t.Clock != nil {
+		d.Clock = clockDTO(*t.Clock, cal, now, t.ConcludedAt)
 	}
 	return d
+}
+
+// clockDTO shows a clock as it stands now, or as it stood at the
+// conclusion of what it timed.
+func clockDTO(c calendar.Clock, cal *calendar.Calendar, now time.Time, concluded *time.Time) *ClockDTO {
+	at := now
+	if concluded != nil {
+		at = *concluded
+	}
+	st := c.State(cal, at)
+	return &ClockDTO{Unit: string(c.Unit), Limit: c.Limit, Started: c.StartDate().String(), Due: c.DueDate().String(),
+		WarnFrom: c.WarnDate().String(), Paused: c.Paused(), State: string(st), StateName: st.ZH(), Remaining: c.Remaining(cal, at)}
 }
 
 // EventDTO is one entry of a project's record.
@@ -168,29 +184,36 @@ func userDTO(u store.User) UserDTO {
 		EnterpriseUSCC: u.EnterpriseUSCC, Disabled: u.Disabled, CreatedAt: u.CreatedAt}
 }
 
-// nameAssignees fills in AssigneeName on the tasks of every list, in place,
-// with one lookup of the distinct assignees.
-func (s *Server) nameAssignees(ctx context.Context, lists ...[]TaskDTO) error {
-	seen := map[string]bool{}
-	var ids []string
+// label fills in the names a list shows beside ids — AssigneeName,
+// ProjectCode and ProjectName — on the tasks of every list, in place, with
+// one lookup of the distinct ids.
+func (s *Server) label(ctx context.Context, lists ...[]TaskDTO) error {
+	var users, projects []string
+	seenU, seenP := map[string]bool{}, map[string]bool{}
 	for _, l := range lists {
 		for _, t := range l {
-			if t.Assignee != "" && !seen[t.Assignee] {
-				seen[t.Assignee] = true
-				ids = append(ids, t.Assignee)
+			if t.Assignee != "" && !seenU[t.Assignee] {
+				seenU[t.Assignee] = true
+				users = append(users, t.Assignee)
+			}
+			if !seenP[t.ProjectID] {
+				seenP[t.ProjectID] = true
+				projects = append(projects, t.ProjectID)
 			}
 		}
 	}
-	if len(ids) == 0 {
+	if len(users)+len(projects) == 0 {
 		return nil
 	}
-	names, err := s.svc.DisplayNames(ctx, ids)
+	names, labels, err := s.svc.Labels(ctx, users, projects)
 	if err != nil {
 		return err
 	}
 	for _, l := range lists {
 		for i := range l {
 			l[i].AssigneeName = names[l[i].Assignee]
+			pl := labels[l[i].ProjectID]
+			l[i].ProjectCode, l[i].ProjectName = pl.Code, pl.Name
 		}
 	}
 	return nil

@@ -22,11 +22,13 @@ type mapBody struct {
 		ID string `json:"id"`
 	} `json:"project"`
 	Stages []struct {
-		Number      int  `json:"number"`
-		WorkingDays *int `json:"working_days"`
-		Running     bool `json:"running"`
+		Number      int    `json:"number"`
+		WorkingDays *int   `json:"working_days"`
+		Running     bool   `json:"running"`
+		Due         string `json:"due"`
 		Tasks       []struct {
 			ID       string `json:"id"`
+			Due      string `json:"due"`
 			DeptName string `json:"dept_name"`
 			Unit     string `json:"unit"`
 			Used     int    `json:"used"`
@@ -77,6 +79,9 @@ func TestApprovalMapOverHTTP(t *testing.T) {
 	if m.Project.ID != fx.ProjectID || len(m.Stages) != 4 || len(m.Stages[0].Tasks) != len(fx.Tasks) || !m.Stages[0].Running || m.Stages[0].WorkingDays == nil {
 		t.Fatalf("map: %+v", m)
 	}
+	if m.Stages[0].Due == "" || m.Stages[1].Due != "" {
+		t.Errorf("stage limit dates: stage 1 %q (submitted), stage 2 %q (not)", m.Stages[0].Due, m.Stages[1].Due)
+	}
 	if m.Stages[1].WorkingDays != nil || len(m.Stages[1].Tasks) != 0 {
 		t.Errorf("stage 2 was never submitted: %+v", m.Stages[1])
 	}
@@ -94,6 +99,9 @@ func TestApprovalMapOverHTTP(t *testing.T) {
 				t.Errorf("segment %s: level %v, to %v", d, sg.Level, sg.To)
 			}
 			got = append(got, d)
+		}
+		if mt.Due == "" {
+			t.Errorf("accepted task %s without its limit date", mt.ID)
 		}
 		if mt.DeptName == "" || mt.Unit == "" {
 			t.Errorf("task without department name or unit: %+v", mt)

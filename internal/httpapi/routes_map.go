@@ -40,6 +40,7 @@ type MapTaskDTO struct {
 	PausedDays  int          `json:"paused_days" doc:"In the task's unit"`
 	Used        int          `json:"used" doc:"Time used against the limit, in the task's unit: working segments only (the clock stops while paused and starts at acceptance)"`
 	Margin      int          `json:"margin" doc:"limit − used: negative when over the limit"`
+	Due         string       `json:"due,omitempty" doc:"YYYY-MM-DD: the last day within the limit by the task's clock (a pause moves it); absent before acceptance"`
 	OverLimit   bool         `json:"over_limit"`
 }
 
@@ -56,6 +57,7 @@ type MapStageDTO struct {
 	SubmittedAt  *time.Time   `json:"submitted_at,omitempty" doc:"The latest submission"`
 	ConcludedAt  *time.Time   `json:"concluded_at,omitempty"`
 	WorkingDays  *int         `json:"working_days" doc:"Working days from the latest submission to the conclusion, or to now while in review; null before any submission"`
+	Due          string       `json:"due,omitempty" doc:"YYYY-MM-DD: the last day within the stage's limit, counted from the latest submission"`
 	Running      bool         `json:"running"`
 	OverLimit    bool         `json:"over_limit"`
 	Tasks        []MapTaskDTO `json:"tasks"`
@@ -102,6 +104,9 @@ func (s *Server) projectMap(ctx context.Context, p auth.Principal, in *idIn) (*m
 			days := sm.Days
 			d.WorkingDays = &days
 		}
+		if c, ok := s.svc.StageClock(st); ok {
+			d.Due = c.DueDate().String()
+		}
 		for _, tm := range sm.Tasks {
 			d.Tasks = append(d.Tasks, mapTaskDTO(tm))
 		}
@@ -124,6 +129,9 @@ func mapTaskDTO(tm workflow.TaskMap) MapTaskDTO {
 	d := MapTaskDTO{ID: t.ID, ItemCode: t.ItemCode, ItemName: t.ItemName, DeptCode: t.DeptCode, DeptName: tm.DeptName, State: int(t.State),
 		StateName: t.State.ZH(), Limit: t.Limit, Unit: unit, Result: t.Result, Accepted: tl.Accepted, ConcludedAt: tl.ConcludedAt,
 		Segments: []SegmentDTO{}, WaitingDays: tl.Waiting, PausedDays: tl.Paused, Used: tm.Used(), Margin: tm.Margin(), OverLimit: tm.Over()}
+	if t.Clock != nil {
+		d.Due = t.Clock.DueDate().String()
+	}
 	for _, sg := range tl.Segments {
 		sd := SegmentDTO{Kind: string(sg.Kind), Reason: sg.Reason, From: sg.From, To: sg.To, WorkingDays: sg.Days, EndedBy: string(sg.EndedBy)}
 		if sg.Kind == approval.SegmentWorking {

@@ -134,14 +134,14 @@ func (s *Server) getProject(ctx context.Context, p auth.Principal, in *idIn) (*p
 	b.Project = projectDTO(v.Project)
 	b.Stages = []StageDTO{}
 	for _, st := range v.Stages {
-		b.Stages = append(b.Stages, stageDTO(st))
+		b.Stages = append(b.Stages, s.stageDTO(st))
 	}
 	now, cal := s.svc.Now(), s.svc.Calendar()
 	b.Tasks = []TaskDTO{}
 	for _, t := range v.Tasks {
 		b.Tasks = append(b.Tasks, taskDTO(t, cal, now))
 	}
-	if err := s.nameAssignees(ctx, b.Tasks); err != nil {
+	if err := s.label(ctx, b.Tasks); err != nil {
 		return nil, err
 	}
 	b.Materials, b.Events = nonNil(v.Materials), nonNil(v.Events)
@@ -180,12 +180,12 @@ func (s *Server) submitStage(ctx context.Context, p auth.Principal, in *submitIn
 		return nil, err
 	}
 	out := &submitOut{}
-	out.Body.Stage = stageDTO(st)
+	out.Body.Stage = s.stageDTO(st)
 	out.Body.Tasks = []TaskDTO{}
 	for _, t := range tasks {
 		out.Body.Tasks = append(out.Body.Tasks, taskDTO(t, s.svc.Calendar(), s.svc.Now()))
 	}
-	return out, s.nameAssignees(ctx, out.Body.Tasks)
+	return out, s.label(ctx, out.Body.Tasks)
 }
 
 type withdrawIn struct {
@@ -229,12 +229,12 @@ func (s *Server) stageBoard(ctx context.Context, p auth.Principal, in *stageIn) 
 		return nil, err
 	}
 	out := &boardOut{}
-	out.Body.Project, out.Body.Stage = projectDTO(b.Project), stageDTO(b.Stage)
+	out.Body.Project, out.Body.Stage = projectDTO(b.Project), s.stageDTO(b.Stage)
 	out.Body.Tasks = []TaskDTO{}
 	for _, t := range b.Tasks {
 		out.Body.Tasks = append(out.Body.Tasks, taskDTO(t, s.svc.Calendar(), s.svc.Now()))
 	}
-	return out, s.nameAssignees(ctx, out.Body.Tasks)
+	return out, s.label(ctx, out.Body.Tasks)
 }
 
 type leadStagesOut struct {
@@ -263,13 +263,13 @@ func (s *Server) leadStages(ctx context.Context, p auth.Principal, in *limitIn) 
 			Project ProjectDTO `json:"project"`
 			Stage   StageDTO   `json:"stage"`
 			Tasks   []TaskDTO  `json:"tasks"`
-		}{projectDTO(b.Project), stageDTO(b.Stage), nonNil(tasks)})
+		}{projectDTO(b.Project), s.stageDTO(b.Stage), nonNil(tasks)})
 	}
 	lists := make([][]TaskDTO, len(out.Body.Items))
 	for i, it := range out.Body.Items {
 		lists[i] = it.Tasks
 	}
-	return out, s.nameAssignees(ctx, lists...)
+	return out, s.label(ctx, lists...)
 }
 
 type chaseIn struct {
@@ -313,6 +313,10 @@ func (s *Server) downloadMaterial(w http.ResponseWriter, r *http.Request, p auth
 	w.Header().Set("Content-Length", strconv.FormatInt(m.Size, 10))
 	w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename*=UTF-8''%s", url.PathEscape(m.FileName)))
 	w.Header().Set("Cache-Control", "private, max-age=3600")
+	// The task page previews PDFs and images in a frame of this site; no
+	// other site may frame them.
+	w.Header().Set("X-Frame-Options", "SAMEORIGIN")
+	w.Header().Set("Content-Security-Policy", "frame-ancestors 'self'")
 	_, err = io.Copy(w, rc)
 	if err != nil {
 		s.log.WarnContext(r.Context(), "download interrupted", "err", err.Error())
@@ -374,7 +378,7 @@ func (s *Server) listTasks(ctx context.Context, p auth.Principal, in *listTasksI
 	for _, r := range rows {
 		out.Body.Items = append(out.Body.Items, taskDTO(r, cal, now))
 	}
-	if err := s.nameAssignees(ctx, out.Body.Items); err != nil {
+	if err := s.label(ctx, out.Body.Items); err != nil {
 		return nil, err
 	}
 	if len(rows) == in.Limit {
@@ -400,7 +404,7 @@ func (s *Server) getTask(ctx context.Context, p auth.Principal, in *idIn) (*task
 	}
 	out := &taskViewOut{}
 	one := []TaskDTO{taskDTO(v.Task, s.svc.Calendar(), s.svc.Now())}
-	if err := s.nameAssignees(ctx, one); err != nil {
+	if err := s.label(ctx, one); err != nil {
 		return nil, err
 	}
 	out.Body.Task = one[0]
@@ -433,7 +437,7 @@ func (s *Server) actOnTask(ctx context.Context, p auth.Principal, in *actIn) (*t
 		return nil, err
 	}
 	one := []TaskDTO{taskDTO(r, s.svc.Calendar(), s.svc.Now())}
-	if err := s.nameAssignees(ctx, one); err != nil {
+	if err := s.label(ctx, one); err != nil {
 		return nil, err
 	}
 	return &taskOut{Body: one[0]}, nil

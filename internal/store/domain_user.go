@@ -219,25 +219,58 @@ func GetEnterprise(ctx context.Context, tx *Tx, uscc string) (Enterprise, error)
 // one query; ids that match no account are absent from the map.
 func DisplayNames(ctx context.Context, tx *Tx, ids []string) (map[string]string, error) {
 	out := make(map[string]string, len(ids))
+	err := lookupIn(ctx, tx, `SELECT id, display_name FROM users WHERE id IN `, ids, func(rows *sql.Rows) error {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return err
+		}
+		out[id] = name
+		return nil
+	})
+	return out, err
+}
+
+// ProjectLabel is how a project is named in lists: its code and name.
+type ProjectLabel struct {
+	Code string
+	Name string
+}
+
+// ProjectLabels returns the code and name of the given projects by id, in
+// one query; unknown ids are absent.
+func ProjectLabels(ctx context.Context, tx *Tx, ids []string) (map[string]ProjectLabel, error) {
+	out := make(map[string]ProjectLabel, len(ids))
+	err := lookupIn(ctx, tx, `SELECT id, code, name FROM projects WHERE id IN `, ids, func(rows *sql.Rows) error {
+		var id string
+		var l ProjectLabel
+		if err := rows.Scan(&id, &l.Code, &l.Name); err != nil {
+			return err
+		}
+		out[id] = l
+		return nil
+	})
+	return out, err
+}
+
+// lookupIn runs query followed by "(?,?,…)" for ids and calls scan per row;
+// no ids, no query.
+func lookupIn(ctx context.Context, tx *Tx, query string, ids []string, scan func(*sql.Rows) error) error {
 	if len(ids) == 0 {
-		return out, nil
+		return nil
 	}
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id
 	}
-	ph := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-	rows, err := tx.Query(ctx, `SELECT id, display_name FROM users WHERE id IN (`+ph+`)`, args...)
+	rows, err := tx.Query(ctx, query+`(`+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id, name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
+		if err := scan(rows); err != nil {
+			return err
 		}
-		out[id] = name
 	}
-	return out, rows.Err()
+	return rows.Err()
 }

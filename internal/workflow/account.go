@@ -86,17 +86,22 @@ func (s *Service) Login(ctx context.Context, username, password string) (LoginRe
 	return res, nil
 }
 
-// DisplayNames resolves account ids (a task's assignee, an event's actor)
-// to display names for showing; callers are already authorised to see the
-// records that name them. Unknown ids are left out.
-func (s *Service) DisplayNames(ctx context.Context, ids []string) (map[string]string, error) {
-	var out map[string]string
-	err := s.db.ReadOnce(ctx, func(tx *store.Tx) error {
+// Labels resolves account ids (a task's assignee) to display names and
+// project ids to their code and name, for lists that show them; callers
+// are already authorised to see the records that carry the ids. Unknown
+// ids are left out. Two queries, whatever the number of ids.
+func (s *Service) Labels(ctx context.Context, userIDs, projectIDs []string) (map[string]string, map[string]store.ProjectLabel, error) {
+	var users map[string]string
+	var projects map[string]store.ProjectLabel
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = store.DisplayNames(ctx, tx, ids)
+		if users, err = store.DisplayNames(ctx, tx, userIDs); err != nil {
+			return err
+		}
+		projects, err = store.ProjectLabels(ctx, tx, projectIDs)
 		return err
 	})
-	return out, err
+	return users, projects, err
 }
 
 // EnterpriseName is the registered name of an applicant's enterprise, or

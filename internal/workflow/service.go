@@ -60,6 +60,20 @@ func New(o Options) *Service {
 // Calendar returns the working-day calendar in force.
 func (s *Service) Calendar() *calendar.Calendar { return s.cal.Load() }
 
+// WarnRule is when running clocks turn to warning (--warn).
+func (s *Service) WarnRule() calendar.WarnRule { return s.warn }
+
+// StageClock is a submitted stage's overall clock: its limit in working
+// days from the latest submission (the submission day does not count),
+// with the warn rule tasks use. ok is false for a stage never submitted or
+// without a limit.
+func (s *Service) StageClock(st approval.Stage) (c calendar.Clock, ok bool) {
+	if st.SubmittedAt == nil || st.LimitDays <= 0 {
+		return c, false
+	}
+	return calendar.Start(s.cal.Load(), *st.SubmittedAt, st.LimitDays, calendar.WorkingDays, s.warn), true
+}
+
 // Catalog returns the catalog in force.
 func (s *Service) Catalog() *catalog.Catalog { return s.catalogs.Current() }
 
