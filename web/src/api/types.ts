@@ -26,6 +26,8 @@ export interface User {
 export interface MeBody {
   user: User
   csrf_token: string
+  /** the applicant's enterprise, as registered */
+  enterprise_name?: string
 }
 
 // --- catalog ---------------------------------------------------------------
@@ -266,6 +268,9 @@ export interface Cosign {
 export interface Task {
   id: string
   project_id: string
+  /** the project's code and name, for lists */
+  project_code?: string
+  project_name?: string
   stage: number
   round: number
   item_code: string
@@ -288,6 +293,8 @@ export interface Task {
   correction?: Correction
   clock?: Clock
   assignee: string
+  /** display name of the officer who last acted */
+  assignee_name?: string
   result: string
   actions: string[] | null
   created_at: string

@@ -1,0 +1,52 @@
+// Administration: accounts, catalog publishing and the working-day calendar.
+import { ApiError, dispatchGlobal, http } from './http'
+import type { User } from './types'
+import type { YearFile } from '@/lib/calendar'
+import type { CatalogItemFull, UserBody } from '@/lib/admin'
+
+interface Items<T> {
+  items: T[] | null
+}
+
+export interface PublishOut {
+  flows: number
+  items: number
+  departments: number
+}
+
+export interface DueOut {
+  due: string
+  /** false when the due date's year has no holiday data (Monday–Friday assumed) */
+  covered: boolean
+}
+
+/**
+ * ownConflicts runs a write whose 409 (a duplicate username, a changed
+ * catalog version) and 400 the page shows on its form, keeping the app-wide
+ * reactions to 401 (log in again) and 403.
+ */
+async function ownConflicts<T>(method: string, p: Promise<T>): Promise<T> {
+  try {
+    return await p
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) dispatchGlobal(e, method)
+    throw e
+  }
+}
+
+export const adminApi = {
+  users: () => http.get<Items<User>>('/users').then((r) => r.items ?? []),
+  /** createUser is quiet: the form shows a duplicate username (409) on its field instead of the app-wide "reload" box. */
+  createUser: (body: UserBody) => ownConflicts('POST', http.post<User>('/users', body, { quiet: true })),
+  /** items with levels and cosign (the shared CatalogItem type leaves them out). */
+  items: () => http.get<Items<CatalogItemFull>>('/catalog/items').then((r) => r.items ?? []),
+  /** publishCatalog sends the whole catalog as YAML files, file name → content. */
+  publishCatalog: (files: Record<string, string>) => ownConflicts('PUT', http.put<PublishOut>('/catalog', { files }, { quiet: true })),
+}
+
+export const calendarApi = {
+  years: () => http.get<{ years: number[] | null }>('/calendar/years').then((r) => r.years ?? []),
+  year: (year: number) => http.get<YearFile>(`/calendar/years/${year}`),
+  putYear: (yf: YearFile) => ownConflicts('PUT', http.put<YearFile>(`/calendar/years/${yf.year}`, yf, { quiet: true })),
+  due: (from: string, days: number, unit: 'WD' | 'ND') => http.get<DueOut>('/calendar/due', { query: { from, days, unit } }),
+}
