@@ -177,11 +177,12 @@ type UserDTO struct {
 	EnterpriseUSCC string      `json:"enterprise_uscc,omitempty"`
 	Disabled       bool        `json:"disabled"`
 	CreatedAt      time.Time   `json:"created_at"`
+	Version        int64       `json:"version"`
 }
 
 func userDTO(u store.User) UserDTO {
 	return UserDTO{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Roles: u.Roles, DeptCode: u.DeptCode,
-		EnterpriseUSCC: u.EnterpriseUSCC, Disabled: u.Disabled, CreatedAt: u.CreatedAt}
+		EnterpriseUSCC: u.EnterpriseUSCC, Disabled: u.Disabled, CreatedAt: u.CreatedAt, Version: u.Version}
 }
 
 // label fills in the names a list shows beside ids — AssigneeName,

@@ -23,6 +23,9 @@ func (s *Server) routesTable() {
 	add(s, huma.Operation{OperationID: "list-notifications", Method: http.MethodGet, Path: "/api/v1/notifications", Summary: "消息 Notifications", Tags: []string{"auth"}}, anyone, s.notifications)
 	add(s, huma.Operation{OperationID: "list-users", Method: http.MethodGet, Path: "/api/v1/users", Summary: "账号列表 List accounts", Tags: []string{"admin"}}, userReaders, s.listUsers)
 	add(s, huma.Operation{OperationID: "create-user", Method: http.MethodPost, Path: "/api/v1/users", Summary: "创建账号 Create account", Tags: []string{"admin"}, DefaultStatus: 201}, userAdmins, s.createUser)
+	add(s, huma.Operation{OperationID: "update-user", Method: http.MethodPatch, Path: "/api/v1/users/{id}", Summary: "停用或启用账号 Disable or enable an account", Tags: []string{"admin"}}, userAdmins, s.updateUser)
+	add(s, huma.Operation{OperationID: "reset-password", Method: http.MethodPut, Path: "/api/v1/users/{id}/password", Summary: "重置密码 Reset an account's password", Tags: []string{"admin"}, DefaultStatus: 204}, userAdmins, s.resetPassword)
+	add(s, huma.Operation{OperationID: "change-password", Method: http.MethodPut, Path: "/api/v1/me/password", Summary: "修改本人密码 Change my password", Tags: []string{"auth"}, DefaultStatus: 204}, anyone, s.changePassword)
 
 	// Catalog and rules.
 	add(s, huma.Operation{OperationID: "list-flows", Method: http.MethodGet, Path: "/api/v1/catalog/flows", Summary: "审批流程 Flows", Tags: []string{"catalog"}}, anyone, s.listFlows)
@@ -207,6 +210,45 @@ func (s *Server) createUser(ctx context.Context, p auth.Principal, in *createUse
 		return nil, err
 	}
 	return &userOut{Body: userDTO(u)}, nil
+}
+
+type updateUserIn struct {
+	ID   string `path:"id" maxLength:"26"`
+	Body struct {
+		Disabled bool  `json:"disabled" doc:"true: the account's sessions end and it cannot log in"`
+		Version  int64 `json:"version" minimum:"1" doc:"The account version you saw: a concurrent change gives 409"`
+	}
+}
+
+func (s *Server) updateUser(ctx context.Context, p auth.Principal, in *updateUserIn) (*userOut, error) {
+	u, err := s.svc.SetUserDisabled(ctx, p, in.ID, in.Body.Disabled, in.Body.Version)
+	if err != nil {
+		return nil, err
+	}
+	return &userOut{Body: userDTO(u)}, nil
+}
+
+type resetPasswordIn struct {
+	ID   string `path:"id" maxLength:"26"`
+	Body struct {
+		Password string `json:"new_password" maxLength:"256" doc:"The new password (the password policy applies); the account's sessions end"`
+	}
+}
+
+func (s *Server) resetPassword(ctx context.Context, p auth.Principal, in *resetPasswordIn) (*struct{}, error) {
+	return nil, s.svc.ResetPassword(ctx, p, in.ID, in.Body.Password)
+}
+
+type changePasswordIn struct {
+	Session string `cookie:"tb_session"`
+	Body    struct {
+		Current string `json:"current_password" maxLength:"256"`
+		New     string `json:"new_password" maxLength:"256"`
+	}
+}
+
+func (s *Server) changePassword(ctx context.Context, p auth.Principal, in *changePasswordIn) (*struct{}, error) {
+	return nil, s.svc.ChangePassword(ctx, p, in.Session, in.Body.Current, in.Body.New)
 }
 
 func nonNil[T any](s []T) []T {

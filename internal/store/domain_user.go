@@ -127,6 +127,36 @@ func RecordLogin(ctx context.Context, tx *Tx, id string, failures int, lockedUnt
 	return err
 }
 
+// SetUserDisabled disables or re-enables an account, if it is still at
+// the version the administrator saw (apperr.Conflict otherwise).
+func SetUserDisabled(ctx context.Context, tx *Tx, id string, disabled bool, version int64, now time.Time) error {
+	res, err := tx.Exec(ctx, `UPDATE users SET disabled=?, updated_at=?, version=version+1 WHERE id=? AND version=?`, b2i(disabled), ms(now), id, version)
+	if err != nil {
+		return err
+	}
+	return CheckVersion(res)
+}
+
+// SetPassword replaces an account's password hash and clears its failed
+// logins and lock, if the account is still at version (apperr.Conflict
+// otherwise: hashing happens outside the transaction, so the account may
+// have changed meanwhile).
+func SetPassword(ctx context.Context, tx *Tx, id, hash string, version int64, now time.Time) error {
+	res, err := tx.Exec(ctx, `UPDATE users SET password_hash=?, failed_logins=0, locked_until=0, updated_at=?, version=version+1 WHERE id=? AND version=?`,
+		hash, ms(now), id, version)
+	if err != nil {
+		return err
+	}
+	return CheckVersion(res)
+}
+
+// DeleteUserSessions ends every session of an account except the one
+// whose token hash is keep ("" ends them all).
+func DeleteUserSessions(ctx context.Context, tx *Tx, userID, keep string) error {
+	_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id=? AND token_hash<>?`, userID, keep)
+	return err
+}
+
 // Session is a server-side login session; only the token's hash is stored.
 type Session struct {
 	TokenHash  string

@@ -28,62 +28,98 @@ type LoginResult struct {
 var badLogin = apperr.New(apperr.Unauthenticated, "auth.bad_credentials", "用户名或密码错误", "wrong username or password")
 
 // Login checks a password and opens a session, locking the account after
-// repeated failures.
+// repeated failures. The password check (Argon2id, slow by design) runs
+// outside any transaction, so a wave of logins never holds the writer.
 func (s *Service) Login(ctx context.Context, username, password string) (LoginResult, error) {
 	var res LoginResult
 	now := s.now()
-	var failErr error
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
-		u, err := store.GetUserByName(ctx, tx, strings.TrimSpace(username))
-		if apperr.Is(err, apperr.NotFound) {
-			auth.VerifyDummy(password) // same work as a real check: no user enumeration by timing
-			failErr = badLogin
-			return nil
+	var u store.User
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		u, err = store.GetUserByName(ctx, tx, strings.TrimSpace(username))
+		return err
+	})
+	if apperr.Is(err, apperr.NotFound) {
+		auth.VerifyDummy(password) // same work as a real check: no user enumeration by timing
+		return res, badLogin
+	}
+	if err != nil {
+		return res, err
+	}
+	if u.Disabled {
+		return res, apperr.New(apperr.Unauthenticated, "auth.disabled", "账号已停用", "the account is disabled")
+	}
+	if now.Before(u.LockedUntil) {
+		return res, lockedErr(u.LockedUntil)
+	}
+	ok, rehash, err := auth.VerifyPassword(u.PasswordHash, password)
+	if err != nil {
+		return res, apperr.Wrap(err, "verify password")
+	}
+	if !ok {
+		// Count the failure on the account as it is now (another attempt may
+		// have counted one meanwhile).
+		err := s.db.Write(ctx, func(tx *store.Tx) error {
+			cur, err := store.GetUser(ctx, tx, u.ID)
+			if err != nil {
+				return err
+			}
+			failures := cur.FailedLogins + 1
+			return store.RecordLogin(ctx, tx, u.ID, failures, auth.LockoutUntil(failures, now), now)
+		})
+		if err != nil {
+			return res, err
 		}
+		return res, badLogin
+	}
+	var newHash string
+	if rehash {
+		// Stored with older hashing parameters: upgrade it now that the
+		// password is at hand.
+		if newHash, err = auth.HashPassword(password); err != nil {
+			return res, apperr.Wrap(err, "hash password")
+		}
+	}
+	tok, err := auth.NewToken()
+	if err != nil {
+		return res, apperr.Wrap(err, "token")
+	}
+	csrf, err := auth.NewCSRF()
+	if err != nil {
+		return res, apperr.Wrap(err, "csrf")
+	}
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		cur, err := store.GetUser(ctx, tx, u.ID)
 		if err != nil {
 			return err
 		}
-		if u.Disabled {
-			failErr = apperr.New(apperr.Unauthenticated, "auth.disabled", "账号已停用", "the account is disabled")
-			return nil
+		// Disabled or locked while the password was being checked.
+		if cur.Disabled {
+			return apperr.New(apperr.Unauthenticated, "auth.disabled", "账号已停用", "the account is disabled")
 		}
-		if now.Before(u.LockedUntil) {
-			failErr = apperr.Newf(apperr.Unauthenticated, "auth.locked", "登录失败次数过多，账号锁定至 %s", "too many failed logins; locked until %s",
-				u.LockedUntil.In(cst).Format("15:04"))
-			return nil
+		if now.Before(cur.LockedUntil) {
+			return lockedErr(cur.LockedUntil)
 		}
-		ok, _, err := auth.VerifyPassword(u.PasswordHash, password)
-		if err != nil {
-			return apperr.Wrap(err, "verify password")
-		}
-		if !ok {
-			failures := u.FailedLogins + 1
-			failErr = badLogin
-			return store.RecordLogin(ctx, tx, u.ID, failures, auth.LockoutUntil(failures, now), now)
-		}
-		if u.FailedLogins > 0 {
+		if newHash != "" && cur.Version == u.Version {
+			if err := store.SetPassword(ctx, tx, u.ID, newHash, cur.Version, now); err != nil {
+				return err
+			}
+		} else if cur.FailedLogins > 0 {
 			if err := store.RecordLogin(ctx, tx, u.ID, 0, time.Time{}, now); err != nil {
 				return err
 			}
 		}
-		tok, err := auth.NewToken()
-		if err != nil {
-			return apperr.Wrap(err, "token")
-		}
-		csrf, err := auth.NewCSRF()
-		if err != nil {
-			return apperr.Wrap(err, "csrf")
-		}
-		res = LoginResult{Token: tok, CSRF: csrf, User: u}
 		return store.InsertSession(ctx, tx, store.Session{TokenHash: auth.HashToken(tok), UserID: u.ID, CSRF: csrf, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(SessionIdle)})
 	})
 	if err != nil {
 		return res, err
 	}
-	if failErr != nil {
-		return res, failErr
-	}
-	return res, nil
+	return LoginResult{Token: tok, CSRF: csrf, User: u}, nil
+}
+
+func lockedErr(until time.Time) error {
+	return apperr.Newf(apperr.Unauthenticated, "auth.locked", "登录失败次数过多，账号锁定至 %s", "too many failed logins; locked until %s",
+		until.In(cst).Format("15:04"))
 }
 
 // Labels resolves account ids (a task's assignee) to display names and
@@ -261,4 +297,132 @@ func (s *Service) ListUsers(ctx context.Context, p auth.Principal) ([]store.User
 		return err
 	})
 	return out, err
+}
+
+// userAdmin is the check shared by the account-management actions: the
+// system or security administrator, never on their own account (a second
+// administrator must act, and a password is changed with ChangePassword).
+func userAdmin(p auth.Principal, id string) error {
+	if !p.HasAny(auth.SystemAdmin, auth.SecurityAdmin) {
+		return apperr.New(apperr.Forbidden, "user.admin_only", "只有系统管理员或安全管理员可以管理账号", "only the system or security administrator may manage accounts")
+	}
+	if p.UserID == id {
+		return apperr.New(apperr.Invalid, "user.self", "不能停用或重置自己的账号；修改本人密码请使用“修改密码”", "you cannot disable or reset your own account; change your own password instead")
+	}
+	return nil
+}
+
+// SetUserDisabled disables an account (its sessions end at once and it can
+// no longer log in) or enables it again. version is the account version
+// the administrator saw.
+func (s *Service) SetUserDisabled(ctx context.Context, p auth.Principal, id string, disabled bool, version int64) (store.User, error) {
+	if err := userAdmin(p, id); err != nil {
+		return store.User{}, err
+	}
+	var u store.User
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		if _, err := store.GetUser(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := store.SetUserDisabled(ctx, tx, id, disabled, version, s.now()); err != nil {
+			return err
+		}
+		if disabled {
+			if err := store.DeleteUserSessions(ctx, tx, id, ""); err != nil {
+				return err
+			}
+		}
+		var err error
+		u, err = store.GetUser(ctx, tx, id)
+		return err
+	})
+	if err == nil {
+		s.log.InfoContext(ctx, "security: account status", "actor", p.Username, "user", u.Username, "disabled", disabled)
+	}
+	return u, err
+}
+
+// ResetPassword sets a new password on someone else's account, lifts a
+// login lock and ends the account's sessions.
+func (s *Service) ResetPassword(ctx context.Context, p auth.Principal, id, password string) error {
+	if err := userAdmin(p, id); err != nil {
+		return err
+	}
+	u, err := s.getUser(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := checkNewPassword(password, u.Username); err != nil {
+		return err
+	}
+	if err := s.setPassword(ctx, u, password, ""); err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "security: password reset", "actor", p.Username, "user", u.Username)
+	return nil
+}
+
+// ChangePassword changes the caller's own password after checking the
+// current one; the caller's other sessions end, this one stays.
+func (s *Service) ChangePassword(ctx context.Context, p auth.Principal, token, current, next string) error {
+	u, err := s.getUser(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	// Password hashing is slow by design: it runs outside any transaction.
+	ok, _, err := auth.VerifyPassword(u.PasswordHash, current)
+	if err != nil {
+		return apperr.Wrap(err, "verify password")
+	}
+	bad := apperr.New(apperr.Invalid, "user.invalid", "密码有误", "the password is wrong")
+	switch {
+	case !ok:
+		return bad.WithField("current_password", "wrong", "当前密码不正确", "the current password is wrong")
+	case current == next:
+		return bad.WithField("new_password", "same", "新密码不能与当前密码相同", "the new password must differ from the current one")
+	}
+	if err := checkNewPassword(next, u.Username); err != nil {
+		return err
+	}
+	if err := s.setPassword(ctx, u, next, auth.HashToken(token)); err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "security: password changed", "user", u.Username)
+	return nil
+}
+
+func (s *Service) getUser(ctx context.Context, id string) (store.User, error) {
+	var u store.User
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		u, err = store.GetUser(ctx, tx, id)
+		return err
+	})
+	return u, err
+}
+
+// checkNewPassword applies the password policy, as a field error.
+func checkNewPassword(password, username string) error {
+	if err := auth.CheckPasswordPolicy(password, username); err != nil {
+		ae := apperr.As(err)
+		return apperr.New(apperr.Invalid, "user.invalid", "密码不符合要求", "the password does not meet the policy").
+			WithField("new_password", "weak", ae.ZH, ae.EN)
+	}
+	return nil
+}
+
+// setPassword hashes a new password (outside any transaction), stores it
+// if the account did not change meanwhile, and ends the account's sessions
+// but the one with hash keep.
+func (s *Service) setPassword(ctx context.Context, u store.User, password, keep string) error {
+	h, err := auth.HashPassword(password)
+	if err != nil {
+		return apperr.Wrap(err, "hash password")
+	}
+	return s.db.Write(ctx, func(tx *store.Tx) error {
+		if err := store.SetPassword(ctx, tx, u.ID, h, u.Version, s.now()); err != nil {
+			return err
+		}
+		return store.DeleteUserSessions(ctx, tx, u.ID, keep)
+	})
 }
