@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/tongban/tongban/internal/demo"
 )
 
 // Client is one logged-in (or anonymous) user agent.
@@ -143,7 +145,5 @@ func StatusOf(err error) int {
 	return 0
 }
 
-// PDF returns a tiny valid PDF whose content varies with seed.
-func PDF(seed string) []byte {
-	return []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n% " + seed + "\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-}
+// PDF returns a small valid one-page PDF whose content varies with seed.
+func PDF(seed string) []byte { return demo.SamplePDF("Tongban test document", seed) }

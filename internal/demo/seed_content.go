@@ -372,8 +372,8 @@ func cosignOpinion(r *rand.Rand, deptName string) string {
 func materialFile(formats []string, code string, variant int) (content []byte, ext string, ok bool) {
 	switch {
 	case len(formats) == 0 || slices.Contains(formats, "pdf"):
-		return []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n% tongban demo " +
-			code + fmt.Sprintf(" v%d", variant) + "\ntrailer<</Root 1 0 R>>\n%%EOF\n"), ".pdf", true
+		return SamplePDF("Tongban demo material", "Material code: "+code, fmt.Sprintf("Version %d", variant),
+			"This page stands in for the applicant's scanned document."), ".pdf", true
 	case slices.Contains(formats, "png"):
 		var b bytes.Buffer
 		_ = png.Encode(&b, tinyImage(code, variant)) // encoding to memory cannot fail
@@ -386,10 +386,16 @@ func materialFile(formats []string, code string, variant int) (content []byte, e
 	return nil, "", false
 }
 
+// tinyImage is a small grey picture (a gradient whose shade depends on the
+// material and variant), large enough to see in the preview.
 func tinyImage(code string, variant int) image.Image {
-	img := image.NewGray(image.Rect(0, 0, 2, 2))
-	for i := range img.Pix {
-		img.Pix[i] = byte(len(code)*31 + variant*17 + i*53)
+	const w, h = 320, 200
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	base := len(code)*31 + variant*17
+	for y := range h {
+		for x := range w {
+			img.Pix[y*w+x] = byte(base + x/4 + y/4)
+		}
 	}
 	return img
 }
