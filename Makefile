@@ -7,10 +7,18 @@ ADDR ?= 127.0.0.1:8080
 # Two cores here: keep parallel test binaries to two.
 GOTEST_P ?= 2
 
-.PHONY: help run build web web-deps web-test dev test test-short bench lint fmt services clean
+.PHONY: help run build web web-deps web-test dev test test-short e2e screenshots chromium bench lint fmt services clean
+
+# The browser tests drive the system Chromium (make chromium): npm never
+# downloads Playwright's own browsers.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+# Extra arguments for the browser tests, e.g. make e2e E2E_ARGS='login --repeat-each 3'.
+E2E_ARGS ?=
+# Type-check the browser tests (Playwright only transpiles them), then run them.
+E2E_RUN = cd web && npx tsc -p e2e && npx playwright test $(E2E_ARGS)
 
 help: ## list the targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
 
 build: web ## build bin/tongban with the web UI embedded (Go alone still builds without it: a plain page)
 	$(GO) build -trimpath -o $(BIN) ./cmd/tongban
@@ -40,10 +48,20 @@ run: build ## build and serve the demo on http://127.0.0.1:8080 (SQLite under ./
 services: ## make sure PostgreSQL and MariaDB are up (the store suite needs them)
 	./scripts/services.sh
 
-test: services ## install what the tests need and run every test (SQLite, PostgreSQL, MariaDB)
+test: services chromium web-test build ## install what the tests need and run every test: web unit tests, Go (SQLite, PostgreSQL, MariaDB), then the browser tests
 	$(GO) mod download
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -p $(GOTEST_P) -timeout 20m ./...
+	$(E2E_RUN)
+
+e2e: chromium build ## browser tests: headless Chromium against bin/tongban on a fresh SQLite demo database (failures: web/e2e/.out/)
+	$(E2E_RUN)
+
+screenshots: chromium build ## PNGs of the main pages, PC 1366×900 and phone 390×844, into docs/screenshots/
+	cd web && npx tsc -p e2e && npx playwright test -c playwright.screenshots.config.ts
+
+chromium: ## make sure Chromium and CJK fonts are installed for the browser tests (apt-get as root when missing)
+	./scripts/chromium.sh
 
 test-short: ## unit tests on SQLite only, without -race
 	TONGBAN_TEST_DIALECTS=sqlite $(GO) test -count=1 -p $(GOTEST_P) ./...
@@ -60,6 +78,6 @@ lint: ## go vet, gofmt and staticcheck
 fmt: ## gofmt the tree
 	gofmt -w $$(git ls-files '*.go')
 
-clean: ## remove build output (not ./data): bin and the web build (web/dist keeps its .gitkeep)
-	rm -rf bin
+clean: ## remove build output (not ./data): bin, the web build (web/dist keeps its .gitkeep) and browser-test output
+	rm -rf bin web/e2e/.out
 	find web/dist -mindepth 1 ! -name .gitkeep -delete

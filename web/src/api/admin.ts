@@ -1,5 +1,5 @@
 // Administration: accounts, catalog publishing and the working-day calendar.
-import { ApiError, dispatchGlobal, http } from './http'
+import { ApiError, dispatchGlobal, http, request } from './http'
 import type { User } from './types'
 import type { YearFile } from '@/lib/calendar'
 import type { CatalogItemFull, UserBody } from '@/lib/admin'
@@ -12,6 +12,17 @@ export interface PublishOut {
   flows: number
   items: number
   departments: number
+}
+
+/** DisableBody is the PATCH /users/{id} body (updateUserIn in internal/httpapi/routes.go). */
+export interface DisableBody {
+  disabled: boolean
+  version: number
+}
+
+/** ResetPasswordBody is the PUT /users/{id}/password body (resetPasswordIn). */
+export interface ResetPasswordBody {
+  new_password: string
 }
 
 export interface DueOut {
@@ -38,6 +49,15 @@ export const adminApi = {
   users: () => http.get<Items<User>>('/users').then((r) => r.items ?? []),
   /** createUser is quiet: the form shows a duplicate username (409) on its field instead of the app-wide "reload" box. */
   createUser: (body: UserBody) => ownConflicts('POST', http.post<User>('/users', body, { quiet: true })),
+  /**
+   * setDisabled disables or re-enables an account (PATCH /users/{id}) at the
+   * version the administrator saw. Not quiet: a stale version (409) brings
+   * up the app's "reload" box, which reloads the list.
+   */
+  setDisabled: (id: string, disabled: boolean, version: number) =>
+    request<User>('PATCH', `/users/${encodeURIComponent(id)}`, { body: { disabled, version } satisfies DisableBody }),
+  /** resetPassword sets someone else's password; the account's sessions end and a login lock is lifted. 400 carries a field error on new_password. */
+  resetPassword: (id: string, newPassword: string) => http.put<void>(`/users/${encodeURIComponent(id)}/password`, { new_password: newPassword } satisfies ResetPasswordBody),
   /** items with levels and cosign (the shared CatalogItem type leaves them out). */
   items: () => http.get<Items<CatalogItemFull>>('/catalog/items').then((r) => r.items ?? []),
   /** publishCatalog sends the whole catalog as YAML files, file name → content. */

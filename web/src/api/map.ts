@@ -1,6 +1,6 @@
-// 审批地图 and 时效统计: one project's time (GET /projects/{id}/map), the
-// city's durations (GET /stats/durations) and the working-day calendar the
-// map needs to place limits on a time axis (GET /calendar/years[/{year}]).
+// 审批地图 and 时效统计: one project's time (GET /projects/{id}/map) and the
+// city's durations (GET /stats/durations). Limits come as dates (`due`)
+// counted by the server's working-day calendar; the UI does no day counting.
 import { http } from './http'
 import type { Project } from './types'
 
@@ -35,6 +35,8 @@ export interface MapTask {
   result: string
   accepted: boolean
   concluded_at?: string
+  /** YYYY-MM-DD, the last day within the limit; absent before acceptance. Moves on when a pause ends. */
+  due?: string
   segments: MapSegment[] | null
   waiting_days: number
   paused_days: number
@@ -54,6 +56,8 @@ export interface MapStage {
   limit_days: number
   submitted_at?: string
   concluded_at?: string
+  /** YYYY-MM-DD, the last day within limit_days from the latest submission; absent before any submission. */
+  due?: string
   /** Working days from the latest submission to the conclusion (or now); null before any submission. */
   working_days: number | null
   running: boolean
@@ -104,55 +108,7 @@ export interface DurationsOut {
   groups: DurationGroup[] | null
 }
 
-export interface CalendarEntry {
-  date: string
-  name?: string
-}
-
-export interface CalendarYear {
-  year: number
-  source?: string
-  holidays: CalendarEntry[] | null
-  workdays: CalendarEntry[] | null
-}
-
-let years: Promise<number[]> | null = null
-const yearFiles = new Map<number, Promise<CalendarYear | null>>()
-
 export const mapApi = {
   project: (id: string, signal?: AbortSignal) => http.get<ProjectMap>(`/projects/${encodeURIComponent(id)}/map`, { signal }),
   durations: (q: { from?: string; to?: string; by?: DurationBy }, signal?: AbortSignal) => http.get<DurationsOut>('/stats/durations', { query: { ...q }, signal }),
-  /**
-   * calendarYears returns the published schedules of the given years that
-   * the server has (fetched once per page load); a year it lacks is left
-   * out and counted Monday–Friday, as the server does.
-   */
-  async calendarYears(want: number[]): Promise<CalendarYear[]> {
-    if (!years) {
-      years = http
-        .get<{ years: number[] | null }>('/calendar/years')
-        .then((r) => r.years ?? [])
-        .catch((e) => {
-          years = null
-          throw e
-        })
-    }
-    const have = new Set(await years)
-    const out = await Promise.all(
-      [...new Set(want)]
-        .filter((y) => have.has(y))
-        .map((y) => {
-          let p = yearFiles.get(y)
-          if (!p) {
-            p = http.get<CalendarYear>(`/calendar/years/${y}`).catch(() => {
-              yearFiles.delete(y)
-              return null
-            })
-            yearFiles.set(y, p)
-          }
-          return p
-        }),
-    )
-    return out.filter((x): x is CalendarYear => !!x)
-  },
 }

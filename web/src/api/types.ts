@@ -21,6 +21,8 @@ export interface User {
   enterprise_uscc?: string
   disabled: boolean
   created_at: string
+  /** optimistic-lock version: send it back with PATCH /users/{id} */
+  version: number
 }
 
 export interface MeBody {
@@ -219,6 +221,8 @@ export interface Stage {
   submitted_at?: string
   concluded_at?: string
   reasons: string[] | null
+  /** the stage's overall limit (limit_days working days from the latest submission), while in review and once concluded */
+  clock?: Clock
   version: number
 }
 
@@ -269,8 +273,8 @@ export interface Task {
   id: string
   project_id: string
   /** the project's code and name, for lists */
-  project_code?: string
-  project_name?: string
+  project_code: string
+  project_name: string
   stage: number
   round: number
   item_code: string
@@ -293,7 +297,7 @@ export interface Task {
   correction?: Correction
   clock?: Clock
   assignee: string
-  /** display name of the officer who last acted */
+  /** display name of the department's officer who last acted; absent while none has */
   assignee_name?: string
   result: string
   actions: string[] | null

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { CatalogFlow, CatalogQuestion, User } from '@/api/types'
 import {
+  canManageUser,
   catalogFileName,
   catalogProblems,
   checkDept,
@@ -10,6 +11,8 @@ import {
   checkUserForm,
   checkUsername,
   deptSummary,
+  passwordRules,
+  replaceUser,
   filterUsers,
   generatePassword,
   GEN_LENGTH,
@@ -160,7 +163,7 @@ describe('checkUserForm and userBody', () => {
 })
 
 describe('filterUsers', () => {
-  const u = (username: string, roles: string[], extra: Partial<User> = {}): User => ({ id: username, username, display_name: username.toUpperCase(), roles: roles as never, disabled: false, created_at: '', ...extra })
+  const u = (username: string, roles: string[], extra: Partial<User> = {}): User => ({ id: username, username, display_name: username.toUpperCase(), roles: roles as never, disabled: false, created_at: '', version: 1, ...extra })
   const users = [u('zrgh-clerk', ['clerk'], { dept_code: 'ZRGH' }), u('qiye', ['applicant'], { enterprise_uscc: '91350200MA2XXXXXXF' }), u('xitong', ['sysadmin']), u('zj-lead', ['lead', 'reviewer'], { dept_code: 'ZJ' }), u('old', ['clerk'], { dept_code: 'ZJ', disabled: true })]
   const names = (l: User[]) => l.map((x) => x.username)
   it('admins first, then by role order and name', () => expect(names(filterUsers(users, { q: '', role: '', dept: '' }))).toEqual(['xitong', 'qiye', 'old', 'zrgh-clerk', 'zj-lead']))
@@ -254,4 +257,38 @@ describe('catalogFileName', () => {
     ['a\\b.yaml', false, 'a/b.yaml'],
   ]
   for (const [p, folder, want] of cases) it(`${p} (${folder ? 'folder' : 'files'})`, () => expect(catalogFileName(p, folder)).toBe(want))
+})
+
+describe('managing accounts', () => {
+  const acct = (id: string, extra: Partial<User> = {}): User => ({ id, username: id, display_name: id, roles: ['clerk'], disabled: false, created_at: '', version: 1, ...extra })
+  it('offers the actions to the system and security administrators, not on their own row', () => {
+    const target = acct('shouli')
+    expect(canManageUser({ id: 'anquan', roles: ['secadmin'] }, target)).toBe(true)
+    expect(canManageUser({ id: 'xitong', roles: ['sysadmin'] }, target)).toBe(true)
+    expect(canManageUser({ id: 'anquan', roles: ['secadmin'] }, acct('anquan'))).toBe(false)
+  })
+  it('keeps the audit administrator and everyone else read-only', () => {
+    expect(canManageUser({ id: 'shenji', roles: ['auditadmin'] }, acct('shouli'))).toBe(false)
+    expect(canManageUser({ id: 'x', roles: ['lead', 'reviewer'] }, acct('shouli'))).toBe(false)
+    expect(canManageUser(null, acct('shouli'))).toBe(false)
+  })
+  it('replaces the account the server answered with, in place', () => {
+    const list = [acct('a'), acct('b'), acct('c')]
+    const got = replaceUser(list, acct('b', { disabled: true, version: 2 }))
+    expect(got.map((u) => [u.id, u.disabled, u.version])).toEqual([
+      ['a', false, 1],
+      ['b', true, 2],
+      ['c', false, 1],
+    ])
+    expect(list[1].disabled).toBe(false)
+    expect(replaceUser(list, acct('z'))).toEqual(list)
+  })
+  it('passwordRules ticks what the password meets', () => {
+    const ok = (pw: string, u = 'shencha') => passwordRules(pw, u).map((r) => r.ok)
+    expect(ok('')).toEqual([false, false, false])
+    expect(ok('abc')).toEqual([false, false, true])
+    expect(ok('Xiamen#2025ok')).toEqual([true, true, true])
+    expect(ok('Shencha#2025')).toEqual([true, true, false])
+    expect(passwordRules('abcdefghij1', 'u')[1].params).toEqual({ n: 3, has: 2 })
+  })
 })

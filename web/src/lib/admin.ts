@@ -290,6 +290,48 @@ export function roleCounts(users: readonly User[]): Record<string, number> {
   return out
 }
 
+// --- managing an account (停用 / 启用, 重置密码) ---------------------------------------------
+
+/** Who may disable, enable and reset accounts (userAdmins, as for creating). */
+export const USER_MANAGERS: Role[] = USER_CREATORS
+
+/**
+ * canManageUser says whether the actions on target are offered to the
+ * actor: the system or security administrator, never on their own account
+ * (the server answers user.self: a second administrator must act, and one's
+ * own password is changed on the account page).
+ */
+export function canManageUser(actor: { id: string; roles: readonly Role[] } | null | undefined, target: Pick<User, 'id'>): boolean {
+  if (!actor) return false
+  if (!actor.roles.some((r) => USER_MANAGERS.includes(r))) return false
+  return actor.id !== target.id
+}
+
+/** replaceUser puts the server's answer in the list in place of the account with its id (the list is unchanged when it is not there). */
+export function replaceUser(users: readonly User[], u: User): User[] {
+  return users.map((x) => (x.id === u.id ? u : x))
+}
+
+/** PasswordRule is one line of the live checklist under a password field. */
+export interface PasswordRule {
+  /** i18n key under "admin.users." */
+  key: 'pwRuleLength' | 'pwRuleClasses' | 'pwRuleUsername'
+  params: Record<string, number>
+  ok: boolean
+}
+
+/** passwordRules is the checklist shown while a password is typed: length, classes, no username (CheckPasswordPolicy's rules). */
+export function passwordRules(pw: string, username: string): PasswordRule[] {
+  const n = [...pw].length
+  const cls = passwordClasses(pw)
+  const u = username.trim()
+  return [
+    { key: 'pwRuleLength', params: { n: MIN_PASSWORD_LEN }, ok: n >= MIN_PASSWORD_LEN && n <= MAX_PASSWORD_LEN },
+    { key: 'pwRuleClasses', params: { n: MIN_PASSWORD_CLASSES, has: cls.count }, ok: cls.count >= MIN_PASSWORD_CLASSES },
+    { key: 'pwRuleUsername', params: {}, ok: !!pw && !([...u].length >= 3 && pw.toLowerCase().includes(u.toLowerCase())) },
+  ]
+}
+
 // --- catalog -------------------------------------------------------------------------------
 
 /** CatalogItemFull is an item as GET /catalog/items returns it (levels and cosign included). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Clock, ProjectEvent, Task } from '@/api/types'
-import { byDue, byUrgency, chaseable, compareStages, deptSummaries, lastChases, levelProgress, openCounts, stageCounts } from './board'
+import type { CatalogFlow, Clock, ProjectEvent, Task } from '@/api/types'
+import { byDue, byUrgency, chaseable, commonStageName, compareStages, deptSummaries, lastChases, levelProgress, openCounts, stageCounts, stageLevel, stageRank } from './board'
 
 const clock = (c: Partial<Clock>): Clock => ({ unit: 'WD', limit: 5, started: '2026-11-20', due: '2026-11-27', warn_from: '2026-11-26', paused: false, state: 'normal', state_name: '', remaining: 3, ...c })
 
@@ -68,6 +68,14 @@ describe('compareStages', () => {
     const got = [s('a', 'normal', 5), s('b', 'overdue', -1), s('c', 'normal', 5, 2), s('d', 'warning', 1), s('e', 'normal', 2)].sort(compareStages).map((x) => x.name)
     expect(got).toEqual(['b', 'd', 'c', 'e', 'a'])
   })
+  it('ranks a stage by its server clock, one without a clock last among the normal ones', () => {
+    expect(stageLevel(clock({ state: 'warning' }))).toBe('warning')
+    expect(stageLevel(undefined)).toBe('normal')
+    expect(stageRank(clock({ state: 'overdue', remaining: -2 }), { overdue: 1, warning: 0 })).toEqual({ level: 'overdue', remaining: -2, overdue: 1, warning: 0 })
+    const none = stageRank(undefined, { overdue: 0, warning: 0 })
+    const some = stageRank(clock({ remaining: 9 }), { overdue: 0, warning: 0 })
+    expect(compareStages(some, none)).toBeLessThan(0)
+  })
 })
 
 describe('city counts', () => {
@@ -79,5 +87,17 @@ describe('city counts', () => {
     const b = task('b', 'X', 8, { due: '2026-11-25', state: 'overdue', remaining: -1 })
     const c = task('c', 'X', 1)
     expect(byDue([a, c, b]).map((x) => x.id)).toEqual(['b', 'a', 'c'])
+  })
+})
+
+describe('commonStageName', () => {
+  const flow = (id: string, names: string[]): CatalogFlow =>
+    ({ id, version: 1, name: id, project_type: id, government_invested: false, stages: names.map((name, i) => ({ number: i + 1, name, lead_department: 'X', limit_days: 5, items: [] })) }) as CatalogFlow
+  it('names a stage every flow names alike, and nothing when they differ', () => {
+    const flows = [flow('a', ['立项用地规划许可', '工程建设许可']), flow('b', ['立项用地规划许可', '工程建设许可（简易）']), flow('c', ['立项用地规划许可'])]
+    expect(commonStageName(flows, 1)).toBe('立项用地规划许可')
+    expect(commonStageName(flows, 2)).toBe('')
+    expect(commonStageName(flows, 3)).toBe('')
+    expect(commonStageName([], 1)).toBe('')
   })
 })

@@ -1,7 +1,7 @@
 // The lead coordinator's board and the supervisor's overview: tasks in
 // order of urgency, per-department summaries, the last chase (催办) of
 // each task from the project's record, counts. Pure and tested.
-import type { Clock, ProjectEvent, Task } from '@/api/types'
+import type { CatalogFlow, Clock, ProjectEvent, Task } from '@/api/types'
 import { describeDeadline, urgency } from './deadline'
 import { isConcluded } from './states'
 
@@ -113,12 +113,26 @@ export function levelProgress(t: Pick<Task, 'level' | 'levels'>): string {
   return n ? `${Math.min(t.level + 1, n)}/${n}` : ''
 }
 
+/** StageLevel is the colour of a stage's own deadline, as its server clock says. */
+export type StageLevel = 'normal' | 'warning' | 'overdue'
+
+/** stageLevel reads a stage clock's state; no clock (not submitted) is normal. */
+export function stageLevel(clock: Pick<Clock, 'state'> | null | undefined): StageLevel {
+  const s = clock?.state
+  return s === 'warning' || s === 'overdue' ? s : 'normal'
+}
+
 /** StageRank is what orders the lead's stages: the stage's own deadline, then its items'. */
 export interface StageRank {
-  level: 'normal' | 'warning' | 'overdue'
+  level: StageLevel
   remaining: number
   overdue: number
   warning: number
+}
+
+/** stageRank ranks a stage by its clock (the days left; none: last among its level) and its items' counts. */
+export function stageRank(clock: Pick<Clock, 'state' | 'remaining'> | null | undefined, counts: Pick<StageCounts, 'overdue' | 'warning'>): StageRank {
+  return { level: stageLevel(clock), remaining: clock?.remaining ?? Number.MAX_SAFE_INTEGER, overdue: counts.overdue, warning: counts.warning }
 }
 
 /** compareStages puts the most pressing stage first: overdue stages, then warning, then most overdue items, most warnings, least time left. */
@@ -159,4 +173,21 @@ export function byDue<T extends Pick<Task, 'state' | 'id'> & { clock?: Clock | n
     const db = b.clock?.due || '9999-12-31'
     return da < db ? -1 : da > db ? 1 : rank(a) - rank(b) || a.id.localeCompare(b.id)
   })
+}
+
+/**
+ * commonStageName names stage n for a list of tasks from many projects
+ * (a task carries its project's code and name, not its flow): the name
+ * every flow gives stage n (the city's flows share the four national stage
+ * names), or '' when they differ or none has it.
+ */
+export function commonStageName(flows: readonly CatalogFlow[], n: number): string {
+  let name = ''
+  for (const f of flows) {
+    const st = f.stages?.find((s) => s.number === n)
+    if (!st) continue
+    if (name && st.name !== name) return ''
+    name = st.name
+  }
+  return name
 }

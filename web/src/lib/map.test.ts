@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { CalendarYear, MapSegment, MapStage, MapTask, ProjectMap } from '@/api/map'
+import type { MapSegment, MapStage, MapTask, ProjectMap } from '@/api/map'
 import type { Project } from '@/api/types'
 import {
   addDays,
@@ -7,25 +7,15 @@ import {
   dateOf,
   defaultPeriod,
   durationSeries,
+  limitAt,
   mapSignature,
-  mapYears,
   monthsBack,
   periodProblem,
   segmentShares,
-  stageDeadline,
   startOfDay,
   taskLimitPoint,
   taskRows,
-  WorkCalendar,
 } from './map'
-
-// The 2026 National Day run and its make-up days, from internal/calendar/holidays/2026.yaml.
-const y2026: CalendarYear = {
-  year: 2026,
-  holidays: ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07'].map((date) => ({ date, name: '国庆节' })),
-  workdays: [{ date: '2026-09-20' }, { date: '2026-10-10' }],
-}
-const cal = new WorkCalendar([y2026])
 
 describe('dates in the city zone', () => {
   it('takes the Xiamen date of an instant', () => {
@@ -37,49 +27,6 @@ describe('dates in the city zone', () => {
   })
   it('adds days across months', () => {
     expect(addDays('2026-02-27', 2)).toBe('2026-03-01')
-  })
-})
-
-describe('WorkCalendar', () => {
-  it('knows weekends, holidays and make-up days', () => {
-    expect(cal.isWorkingDay('2026-09-19')).toBe(false) // Saturday
-    expect(cal.isWorkingDay('2026-09-20')).toBe(true) // Sunday, make-up day
-    expect(cal.isWorkingDay('2026-10-05')).toBe(false) // Monday, National Day
-    expect(cal.isWorkingDay('2026-10-10')).toBe(true) // Saturday, make-up day
-  })
-  it('counts the days in (a, b]', () => {
-    const cases: [string, string, 'WD' | 'ND', number][] = [
-      ['2026-11-20', '2026-11-26', 'WD', 4], // Fri → Thu: Mon–Thu
-      ['2026-11-20', '2026-11-20', 'WD', 0],
-      ['2026-09-30', '2026-10-09', 'WD', 2], // the run: only 8th and 9th
-      ['2026-09-30', '2026-10-10', 'WD', 3], // plus the make-up Saturday
-      ['2026-09-30', '2026-10-10', 'ND', 10],
-      ['2026-11-26', '2026-11-20', 'WD', -4],
-    ]
-    for (const [a, b, u, want] of cases) expect(cal.between(a, b, u), `${a}→${b} ${u}`).toBe(want)
-  })
-  it('finds the due day', () => {
-    expect(cal.due('2026-11-20', 3)).toBe('2026-11-25')
-    expect(cal.due('2026-09-30', 3)).toBe('2026-10-10')
-    expect(cal.due('2026-09-30', 3, 'ND')).toBe('2026-10-03')
-    expect(cal.due('2026-11-20', 0)).toBe('2026-11-20')
-  })
-  it('counts Monday–Friday for a year it has no schedule of', () => {
-    const c = new WorkCalendar()
-    expect(c.covers('2031-01-01')).toBe(false)
-    expect(c.isWorkingDay('2026-10-05')).toBe(true)
-    expect(c.between('2026-11-20', '2026-11-27')).toBe(5)
-  })
-})
-
-describe('stageDeadline', () => {
-  it('runs limit working days from the submission, warning at 80 %', () => {
-    // submitted Fri 2026-11-20 (Xiamen), 8 WD: due Wed 12-02, warn from day 7 = Tue 12-01.
-    const sub = '2026-11-20T04:30:36Z'
-    expect(stageDeadline(sub, 8, '2026-11-27', cal)).toEqual({ due: '2026-12-02', used: 5, remaining: 3, level: 'normal' })
-    expect(stageDeadline(sub, 8, '2026-12-01', cal).level).toBe('warning')
-    expect(stageDeadline(sub, 8, '2026-12-02', cal)).toEqual({ due: '2026-12-02', used: 8, remaining: 0, level: 'warning' })
-    expect(stageDeadline(sub, 8, '2026-12-03', cal)).toEqual({ due: '2026-12-02', used: 9, remaining: -1, level: 'overdue' })
   })
 })
 
@@ -114,6 +61,7 @@ const NOW = '2026-11-27T04:19:27Z'
 const late = task({
   state: 11,
   concluded_at: '2026-11-27T03:23:01Z',
+  due: '2026-11-25',
   used: 5,
   margin: -2,
   over_limit: true,
@@ -125,36 +73,32 @@ const late = task({
 })
 
 describe('taskLimitPoint', () => {
-  it('places a limit the working time went past', () => {
-    expect(taskLimitPoint(late, NOW, cal)).toEqual({ due: '2026-11-25', at: startOfDay('2026-11-26'), reached: true })
+  it('places the limit at the start of the day after due', () => {
+    expect(limitAt('2026-11-25')).toBe(Date.parse('2026-11-25T16:00:00Z'))
   })
-  it('skips pauses: a correction moves the limit', () => {
-    const t = task({
-      limit: 3,
-      segments: [
-        seg('working', '2026-11-16T02:00:00Z', '2026-11-17T02:00:00Z', 1), // Mon → Tue: 1
-        seg('paused', '2026-11-17T02:00:00Z', '2026-11-23T02:00:00Z', 4, { reason: 'correction' }),
-        seg('working', '2026-11-23T02:00:00Z', null, 4), // Mon 11-23 → now: needs 2 more → Wed 11-25
-      ],
-    })
-    expect(taskLimitPoint(t, NOW, cal)).toEqual({ due: '2026-11-25', at: startOfDay('2026-11-26'), reached: true })
+  it('places a limit the working time went past', () => {
+    expect(taskLimitPoint(late, NOW)).toEqual({ due: '2026-11-25', at: startOfDay('2026-11-26'), reached: true })
   })
   it('projects the limit of a task at work within it', () => {
-    const t = task({ limit: 5, segments: [seg('waiting', '2026-11-26T01:00:00Z', '2026-11-26T02:00:00Z', 0), seg('working', '2026-11-26T02:00:00Z', null, 1)] })
-    expect(taskLimitPoint(t, NOW, cal)).toEqual({ due: '2026-12-03', at: startOfDay('2026-12-04'), reached: false })
+    const t = task({ limit: 5, due: '2026-12-03', segments: [seg('waiting', '2026-11-26T01:00:00Z', '2026-11-26T02:00:00Z', 0), seg('working', '2026-11-26T02:00:00Z', null, 1)] })
+    expect(taskLimitPoint(t, NOW)).toEqual({ due: '2026-12-03', at: startOfDay('2026-12-04'), reached: false })
+  })
+  it('counts a running segment up to now', () => {
+    const t = task({ due: '2026-11-25', segments: [seg('working', '2026-11-20T02:00:00Z', null, 5)] })
+    expect(taskLimitPoint(t, NOW)?.reached).toBe(true)
   })
   it('shows where the limit of a task done within it would have been', () => {
-    const t = task({ limit: 5, state: 11, concluded_at: '2026-11-24T02:00:00Z', segments: [seg('working', '2026-11-23T02:00:00Z', '2026-11-24T02:00:00Z', 1)] })
-    expect(taskLimitPoint(t, NOW, cal)).toEqual({ due: '2026-11-30', at: startOfDay('2026-12-01'), reached: false })
+    const t = task({ limit: 5, due: '2026-11-30', state: 11, concluded_at: '2026-11-24T02:00:00Z', segments: [seg('working', '2026-11-23T02:00:00Z', '2026-11-24T02:00:00Z', 1)] })
+    expect(taskLimitPoint(t, NOW)).toEqual({ due: '2026-11-30', at: startOfDay('2026-12-01'), reached: false })
   })
-  it('cannot place the limit of a paused or never accepted task', () => {
-    const paused = task({ segments: [seg('working', '2026-11-23T02:00:00Z', '2026-11-24T02:00:00Z', 1), seg('paused', '2026-11-24T02:00:00Z', null, 3, { reason: 'special' })] })
-    expect(taskLimitPoint(paused, NOW, cal)).toBeNull()
-    expect(taskLimitPoint(task({ accepted: false, segments: [seg('waiting', '2026-11-26T01:00:00Z', null, 1)] }), NOW, cal)).toBeNull()
+  it('cannot place the limit of a never accepted task, nor of a paused one before it ran out', () => {
+    const paused = task({ due: '2026-11-27', segments: [seg('working', '2026-11-23T02:00:00Z', '2026-11-24T02:00:00Z', 1), seg('paused', '2026-11-24T02:00:00Z', null, 3, { reason: 'special' })] })
+    expect(taskLimitPoint(paused, NOW)).toBeNull()
+    expect(taskLimitPoint(task({ accepted: false, segments: [seg('waiting', '2026-11-26T01:00:00Z', null, 1)] }), NOW)).toBeNull()
   })
-  it('counts natural days for an ND item', () => {
-    const t = task({ unit: 'ND', limit: 3, segments: [seg('working', '2026-11-20T02:00:00Z', null, 7)] })
-    expect(taskLimitPoint(t, NOW, cal)?.due).toBe('2026-11-23')
+  it('keeps the limit of a paused task that had run out before the pause', () => {
+    const t = task({ due: '2026-11-20', segments: [seg('working', '2026-11-16T02:00:00Z', '2026-11-24T02:00:00Z', 6), seg('paused', '2026-11-24T02:00:00Z', null, 3, { reason: 'correction' })] })
+    expect(taskLimitPoint(t, NOW)).toEqual({ due: '2026-11-20', at: startOfDay('2026-11-21'), reached: true })
   })
 })
 
@@ -171,6 +115,7 @@ function stage(over: Partial<MapStage>): MapStage {
     round: 1,
     limit_days: 3,
     submitted_at: '2026-11-20T04:30:36Z',
+    due: '2026-11-25',
     working_days: 5,
     running: true,
     over_limit: true,
@@ -183,10 +128,10 @@ describe('buildGantt', () => {
   const m: ProjectMap = {
     project,
     now: NOW,
-    stages: [stage({ tasks: [late] }), stage({ number: 3, name: '施工许可', state: 'pending', submitted_at: undefined, working_days: null, running: false, over_limit: false, tasks: [] })],
+    stages: [stage({ tasks: [late] }), stage({ number: 3, name: '施工许可', state: 'pending', submitted_at: undefined, due: undefined, working_days: null, running: false, over_limit: false, tasks: [] })],
     departments: [],
   }
-  const g = buildGantt(m, cal)
+  const g = buildGantt(m)
 
   it('has a row per stage and per task', () => {
     expect(g.rows.map((r) => `${r.kind}${r.stage.number}${r.task ? ':' + r.task.id : ''}`)).toEqual(['stage2', 'task2:T1', 'stage3'])
@@ -214,15 +159,17 @@ describe('buildGantt', () => {
     expect(g.max).toBe(Date.parse(NOW))
   })
   it('ends a finished project at its last end or limit, not now', () => {
-    const done = buildGantt({ ...m, stages: [stage({ state: 'completed', concluded_at: '2026-11-27T03:23:01Z', running: false, tasks: [late] })] }, cal)
+    const done = buildGantt({ ...m, stages: [stage({ state: 'completed', concluded_at: '2026-11-27T03:23:01Z', running: false, tasks: [late] })] })
     expect(done.running).toBe(false)
     expect(done.max).toBe(Date.parse('2026-11-27T03:23:01Z'))
   })
   it('flattens tasks into table rows with their limits', () => {
-    expect(taskRows(m, cal).map((r) => [r.task.id, r.limit?.due])).toEqual([['T1', '2026-11-25']])
+    expect(taskRows(m).map((r) => [r.task.id, r.limit?.due])).toEqual([['T1', '2026-11-25']])
   })
-  it('needs the calendar years from the first submission to a year ahead', () => {
-    expect(mapYears(m)).toEqual([2026, 2027])
+  it('draws a submitted stage without a due as a plain bar', () => {
+    const g2 = buildGantt({ ...m, stages: [stage({ due: undefined, tasks: [] })] })
+    expect(g2.bars.map((b) => b.kind)).toEqual(['stage'])
+    expect(g2.limits).toEqual([])
   })
   it('ignores now in the signature', () => {
     expect(mapSignature({ ...m, now: '2027-01-01T00:00:00Z' })).toBe(mapSignature(m))

@@ -1,8 +1,9 @@
-// 审批地图 data shaping: the working-day calendar on the client (to place a
-// limit on a time axis exactly as the server counts it), one project's map
-// as Gantt rows and bars, the city's durations as chart series, and the
-// statistics period. Pure, so it is tested without a DOM or a chart.
-import type { CalendarYear, DurationGroup, MapSegment, MapStage, MapTask, ProjectMap } from '@/api/map'
+// 审批地图 data shaping: one project's map as Gantt rows and bars with its
+// limits placed at the dates the server counted (its working-day calendar
+// is the only one: no day counting here), the city's durations as chart
+// series, and the statistics period. Pure, so it is tested without a DOM
+// or a chart.
+import type { DurationGroup, MapSegment, MapStage, MapTask, ProjectMap } from '@/api/map'
 
 // --- dates ------------------------------------------------------------------
 
@@ -37,117 +38,21 @@ export function startOfDay(date: string): number {
   return dayNum(date) * DAY_MS - CITY_OFFSET_MS
 }
 
-// --- calendar -----------------------------------------------------------------
-
 export type Unit = 'WD' | 'ND'
 
 export function unitOf(u: string | undefined): Unit {
   return u === 'ND' ? 'ND' : 'WD'
 }
 
-/**
- * WorkCalendar counts days as the server's calendar does: a working day is
- * a make-up day (调休上班) or a Monday–Friday that is not a holiday; years
- * without a published schedule count Monday–Friday. Periods are the days
- * in (a, b]: the start day does not count.
- */
-export class WorkCalendar {
-  private readonly holidays = new Set<string>()
-  private readonly workdays = new Set<string>()
-  private readonly years = new Set<number>()
+// --- limits -------------------------------------------------------------------
 
-  constructor(files: readonly CalendarYear[] = []) {
-    for (const f of files) {
-      this.years.add(f.year)
-      for (const h of f.holidays ?? []) this.holidays.add(h.date)
-      for (const w of f.workdays ?? []) this.workdays.add(w.date)
-    }
-  }
-
-  /** covers reports whether the date's year has a published schedule. */
-  covers(date: string): boolean {
-    return this.years.has(Number(date.slice(0, 4)))
-  }
-
-  isWorkingDay(date: string): boolean {
-    if (this.workdays.has(date)) return true
-    if (this.holidays.has(date)) return false
-    const wd = new Date(dayNum(date) * DAY_MS).getUTCDay()
-    return wd >= 1 && wd <= 5
-  }
-
-  /** between counts the days in (a, b] in unit; negative when b is before a. */
-  between(a: string, b: string, unit: Unit = 'WD'): number {
-    const x = dayNum(a)
-    const y = dayNum(b)
-    if (unit === 'ND') return y - x
-    if (y < x) return -this.between(b, a, unit)
-    let n = 0
-    for (let d = x + 1; d <= y; d++) if (this.isWorkingDay(fromDayNum(d))) n++
-    return n
-  }
-
-  /** due is the last day within n units after from (from itself does not count); n ≤ 0 gives from. */
-  due(from: string, n: number, unit: Unit = 'WD'): string {
-    if (n <= 0) return from
-    if (unit === 'ND') return addDays(from, n)
-    let d = dayNum(from)
-    let left = n
-    while (left > 0) {
-      d++
-      if (this.isWorkingDay(fromDayNum(d))) left--
-    }
-    return fromDayNum(d)
-  }
-}
-
-/** yearsBetween lists the calendar years from a's to b's. */
-export function yearsBetween(a: string, b: string): number[] {
-  const out: number[] = []
-  for (let y = Number(a.slice(0, 4)); y <= Number(b.slice(0, 4)); y++) out.push(y)
-  return out
-}
-
-/** mapYears are the calendar years a project map spans (its first submission to a year after now, for projected limits). */
-export function mapYears(m: ProjectMap): number[] {
-  let first = dateOf(m.now)
-  for (const s of m.stages ?? []) {
-    if (s.submitted_at && dateOf(s.submitted_at) < first) first = dateOf(s.submitted_at)
-  }
-  return yearsBetween(first, addDays(dateOf(m.now), 366))
-}
-
-// --- deadlines ------------------------------------------------------------------
-
-export type ClockLevel = 'normal' | 'warning' | 'overdue'
-
-export interface StageDeadline {
-  /** Last working day within the stage's limit. */
-  due: string
-  /** Working days used from the submission to today. */
-  used: number
-  /** Working days left; negative when overdue. */
-  remaining: number
-  level: ClockLevel
-}
-
-/**
- * stageDeadline is a stage's overall deadline: limit working days after
- * its submission (the submission day does not count), warning from the day
- * warnPercent of the limit is used up (the server's default rule, 80 %).
- */
-export function stageDeadline(submittedAt: string, limitDays: number, today: string, cal: WorkCalendar, warnPercent = 80): StageDeadline {
-  const start = dateOf(submittedAt)
-  const due = cal.due(start, limitDays)
-  const warnFrom = cal.due(start, Math.ceil((limitDays * warnPercent) / 100))
-  const used = Math.max(0, cal.between(start, today))
-  const remaining = limitDays - used
-  const level: ClockLevel = today > due ? 'overdue' : today >= warnFrom ? 'warning' : 'normal'
-  return { due, used, remaining, level }
+/** limitAt is the instant a limit whose last day is due runs out: the start of the next day. */
+export function limitAt(due: string): number {
+  return startOfDay(addDays(due, 1))
 }
 
 export interface LimitPoint {
-  /** Last day within the limit. */
+  /** Last day within the limit (the server's `due`). */
   due: string
   /** The instant the limit runs out: the start of the day after due. */
   at: number
@@ -160,39 +65,22 @@ export interface LimitPoint {
 }
 
 /**
- * taskLimitPoint places a task's limit on the time axis by counting its
- * working segments like the server's clock (each segment's days in
- * (from, to], pauses and waiting excluded). null when it cannot be placed:
- * a task never accepted, or one paused or waiting now.
+ * taskLimitPoint places a task's limit (its `due`, counted by the server)
+ * on the time axis. null when it cannot be placed: a task never accepted
+ * (no due), or one paused now whose limit it had not reached — the server
+ * moves its due when the pause ends.
  */
-export function taskLimitPoint(task: Pick<MapTask, 'limit' | 'unit' | 'segments' | 'concluded_at'>, now: string, cal: WorkCalendar): LimitPoint | null {
-  const unit = unitOf(task.unit)
+export function taskLimitPoint(task: Pick<MapTask, 'due' | 'segments'>, now: string): LimitPoint | null {
+  if (!task.due) return null
+  const at = limitAt(task.due)
+  const nowMs = Date.parse(now)
   const segs = task.segments ?? []
-  let used = 0
-  let lastEnd = ''
-  for (const sg of segs) {
-    if (sg.kind !== 'working') continue
-    const a = dateOf(sg.from)
-    const b = dateOf(sg.to ?? now)
-    const need = task.limit - used
-    const days = cal.between(a, b, unit)
-    if (days >= need) {
-      const due = cal.due(a, need, unit)
-      return { due, at: startOfDay(addDays(due, 1)), reached: true }
-    }
-    if (sg.to === null) {
-      const due = cal.due(a, need, unit)
-      return { due, at: startOfDay(addDays(due, 1)), reached: false }
-    }
-    used += days
-    lastEnd = b
-  }
+  let worked = -Infinity
+  for (const sg of segs) if (sg.kind === 'working') worked = Math.max(worked, sg.to ? Date.parse(sg.to) : nowMs)
+  const reached = worked >= at
   const last = segs[segs.length - 1]
-  if (lastEnd && task.concluded_at && (!last || last.to !== null)) {
-    const due = cal.due(lastEnd, task.limit - used, unit)
-    return { due, at: startOfDay(addDays(due, 1)), reached: false }
-  }
-  return null
+  if (!reached && last?.kind === 'paused' && last.to === null) return null
+  return { due: task.due, at, reached }
 }
 
 // --- the project's Gantt ------------------------------------------------------------
@@ -264,7 +152,7 @@ function splitAt(bar: GanttBar, at: number, after: BarKind): GanttBar[] {
  * time past the task's limit as overrun, and the stage's own span with its
  * limit; plus each limit as a marker.
  */
-export function buildGantt(m: ProjectMap, cal: WorkCalendar): Gantt {
+export function buildGantt(m: ProjectMap): Gantt {
   const now = Date.parse(m.now)
   const rows: GanttRow[] = []
   const bars: GanttBar[] = []
@@ -279,18 +167,21 @@ export function buildGantt(m: ProjectMap, cal: WorkCalendar): Gantt {
       const start = Date.parse(st.submitted_at)
       const concluded = st.concluded_at && st.state !== 'in_review' ? Date.parse(st.concluded_at) : null
       const end = Math.max(start, concluded ?? now)
-      const due = cal.due(dateOf(st.submitted_at), st.limit_days)
-      const at = startOfDay(addDays(due, 1))
-      bars.push(...splitAt({ row: stageRow, kind: 'stage', start, end, running: concluded === null }, at, 'stageOver'))
+      const bar: GanttBar = { row: stageRow, kind: 'stage', start, end, running: concluded === null }
       running ||= concluded === null
-      limits.push({ row: stageRow, at, due, reached: end >= at, over: st.over_limit || end > at, limit: st.limit_days, unit: 'WD' })
       min = Math.min(min, start)
-      max = Math.max(max, end, at)
+      max = Math.max(max, end)
+      if (st.due) {
+        const at = limitAt(st.due)
+        bars.push(...splitAt(bar, at, 'stageOver'))
+        limits.push({ row: stageRow, at, due: st.due, reached: end >= at, over: st.over_limit || end > at, limit: st.limit_days, unit: 'WD' })
+        max = Math.max(max, at)
+      } else bars.push(bar)
     }
     for (const task of st.tasks ?? []) {
       const row = rows.length
       rows.push({ kind: 'task', stage: st, task })
-      const point = taskLimitPoint(task, m.now, cal)
+      const point = taskLimitPoint(task, m.now)
       for (const sg of task.segments ?? []) {
         const start = Date.parse(sg.from)
         const end = Math.max(start, sg.to ? Date.parse(sg.to) : now)
@@ -350,10 +241,10 @@ export interface TaskRowView {
 }
 
 /** taskRows flattens a map into table rows, stage by stage. */
-export function taskRows(m: ProjectMap, cal: WorkCalendar): TaskRowView[] {
+export function taskRows(m: ProjectMap): TaskRowView[] {
   const out: TaskRowView[] = []
   for (const stage of m.stages ?? []) {
-    for (const task of stage.tasks ?? []) out.push({ stage, task, limit: taskLimitPoint(task, m.now, cal) })
+    for (const task of stage.tasks ?? []) out.push({ stage, task, limit: taskLimitPoint(task, m.now) })
   }
   return out
 }

@@ -24,6 +24,8 @@ function task(p: Partial<Task> = {}): Task {
   return {
     id: 'T1',
     project_id: 'P1',
+    project_code: '2026-350211-47-03-000001',
+    project_name: '集美软件园三期',
     stage: 1,
     round: 1,
     item_code: 'XM-ZRGH-001',

@@ -10,7 +10,6 @@ import {
   filterToQuery,
   fingerprint,
   itemOptions,
-  missingProjects,
   nearEnd,
   normalize,
   scrollTopFor,
@@ -28,7 +27,9 @@ function task(p: Partial<Task> = {}): Task {
   seq++
   return {
     id: `T${String(seq).padStart(4, '0')}`,
-    project_id: 'P1',
+    project_id: 'P0',
+    project_code: 'X-0',
+    project_name: '默认项目',
     stage: 1,
     round: 1,
     item_code: 'XM-ZRGH-001',
@@ -61,7 +62,7 @@ function task(p: Partial<Task> = {}): Task {
   }
 }
 
-const proj = (id: string, code: string, name: string) => ({ id, code, name })
+const proj = (id: string, code: string, name: string): Partial<Task> => ({ project_id: id, project_code: code, project_name: name })
 
 function f(p: Partial<TodoFilter> = {}): TodoFilter {
   return { ...defaultFilter(), ...p }
@@ -107,9 +108,9 @@ describe('clientFiltered', () => {
 })
 
 describe('applyFilter', () => {
-  const a = toRow(task({ item_code: 'A', item_name: '甲事项', clock: { ...task().clock!, remaining: -2, state: 'overdue' } }), proj('P1', '2026-350211-47-03-000001', '集美软件园三期'))
-  const b = toRow(task({ item_code: 'B', item_name: '乙事项', clock: { ...task().clock!, remaining: 1, state: 'warning' } }), proj('P2', '2026-350203-47-03-000002', '思明商务中心'))
-  const c = toRow(task({ item_code: 'A', item_name: '甲事项', state: 1, accepted: false, clock: undefined }), proj('P3', '2026-350206-47-03-000003', '湖里厂房'))
+  const a = toRow(task({ item_code: 'A', item_name: '甲事项', clock: { ...task().clock!, remaining: -2, state: 'overdue' }, ...proj('P1', '2026-350211-47-03-000001', '集美软件园三期') }))
+  const b = toRow(task({ item_code: 'B', item_name: '乙事项', clock: { ...task().clock!, remaining: 1, state: 'warning' }, ...proj('P2', '2026-350203-47-03-000002', '思明商务中心') }))
+  const c = toRow(task({ item_code: 'A', item_name: '甲事项', state: 1, accepted: false, clock: undefined, ...proj('P3', '2026-350206-47-03-000003', '湖里厂房') }))
   const d = toRow(task({ item_code: 'B', item_name: '乙事项', state: 7, accepted: true, clock: { ...task().clock!, paused: false } }))
   const e = toRow(task({ state: 7, accepted: false, clock: undefined }))
   const rows = [a, b, c, d, e]
@@ -145,11 +146,11 @@ describe('applyFilter', () => {
 })
 
 describe('sortRows', () => {
-  const r1 = toRow(task({ id: 'B', created_at: '2026-11-03T00:00:00Z', clock: { ...task().clock!, due: '2026-12-01' } }), proj('P1', 'C-2', 'x'))
-  const r2 = toRow(task({ id: 'A', created_at: '2026-11-01T00:00:00Z', clock: { ...task().clock!, due: '2026-12-01' } }), proj('P2', 'C-1', 'y'))
-  const r3 = toRow(task({ id: 'C', created_at: '2026-11-02T00:00:00Z', clock: { ...task().clock!, due: '2026-11-25' } }), proj('P1', 'C-2', 'x'))
-  const r4 = toRow(task({ id: 'D', created_at: '2026-10-01T00:00:00Z', state: 1, accepted: false, clock: undefined }))
-  const r5 = toRow(task({ id: '0', created_at: '2026-10-02T00:00:00Z', state: 11, clock: { ...task().clock!, due: '2026-01-01' } }), proj('P3', 'C-0', 'z'))
+  const r1 = toRow(task({ id: 'B', created_at: '2026-11-03T00:00:00Z', clock: { ...task().clock!, due: '2026-12-01' }, ...proj('P1', 'C-2', 'x') }))
+  const r2 = toRow(task({ id: 'A', created_at: '2026-11-01T00:00:00Z', clock: { ...task().clock!, due: '2026-12-01' }, ...proj('P2', 'C-1', 'y') }))
+  const r3 = toRow(task({ id: 'C', created_at: '2026-11-02T00:00:00Z', clock: { ...task().clock!, due: '2026-11-25' }, ...proj('P1', 'C-2', 'x') }))
+  const r4 = toRow(task({ id: 'D', created_at: '2026-10-01T00:00:00Z', state: 1, accepted: false, clock: undefined, ...proj('P4', 'C-9', 'w') }))
+  const r5 = toRow(task({ id: '0', created_at: '2026-10-02T00:00:00Z', state: 11, clock: { ...task().clock!, due: '2026-01-01' }, ...proj('P3', 'C-0', 'z') }))
   const ids = (rs: TodoRow[]) => rs.map((r) => r.task.id)
   const rows = [r1, r2, r3, r4, r5]
 
@@ -159,7 +160,7 @@ describe('sortRows', () => {
   it('received: oldest first', () => {
     expect(ids(sortRows(rows, 'received'))).toEqual(['D', '0', 'A', 'C', 'B'])
   })
-  it('project: by code, then deadline; rows without a project last', () => {
+  it('project: by code, then deadline', () => {
     expect(ids(sortRows(rows, 'project'))).toEqual(['0', 'A', 'C', 'B', 'D'])
   })
   it('does not touch its input', () => {
@@ -205,9 +206,9 @@ describe('rows', () => {
     expect(fingerprint([t1])).not.toBe(fingerprint([{ ...t1, version: 2 }]))
     expect(fingerprint([t1])).not.toBe(fingerprint([{ ...t1, clock: { ...t1.clock!, remaining: 2 } }]))
   })
-  it('finds projects not yet known', () => {
-    const known = new Map([['P1', {}]])
-    expect(missingProjects([task({ project_id: 'P1' }), task({ project_id: 'P9' }), task({ project_id: 'P9' })], known)).toEqual(['P9'])
+  it('fingerprint changes when a project is renamed', () => {
+    const t1 = task()
+    expect(fingerprint([t1])).not.toBe(fingerprint([{ ...t1, project_name: '新名称' }]))
   })
   it('normalizes search text', () => {
     expect(normalize('  ＡＢＣ１２３ ')).toBe('abc123')

@@ -2,26 +2,14 @@
 // are applied to the loaded rows, the sort orders, the deadline colours and
 // the windowing that keeps a list of thousands of rows smooth. Pure, so it
 // is tested without a DOM.
-import type { Project, Task } from '@/api/types'
+import type { Task } from '@/api/types'
 import type { ListTasksQuery } from '@/api/tasks'
 import { describeDeadline, type DeadlineLevel, type DeadlineView } from './deadline'
 import { isConcluded } from './states'
 
-/** ProjectRef is what a to-do row shows of its project (the task DTO has only the id). */
-export interface ProjectRef {
-  id: string
-  code: string
-  name: string
-}
-
-export function projectRef(p: Pick<Project, 'id' | 'code' | 'name'>): ProjectRef {
-  return { id: p.id, code: p.code, name: p.name }
-}
-
 /** TodoRow is one task with what the list derives from it once, not on every render. */
 export interface TodoRow {
   task: Task
-  project?: ProjectRef
   deadline: DeadlineView
   concluded: boolean
   /** lower-cased project name, project code and item name, for the search box */
@@ -33,14 +21,13 @@ export function normalize(s: string): string {
   return s.normalize('NFKC').toLowerCase().trim()
 }
 
-export function toRow(task: Task, project?: ProjectRef): TodoRow {
+export function toRow(task: Task): TodoRow {
   const concluded = isConcluded(task.state)
   return {
     task,
-    project,
     deadline: describeDeadline(task.clock, { concluded }),
     concluded,
-    haystack: normalize([project?.name ?? '', project?.code ?? '', task.item_name].join('\u0000')),
+    haystack: normalize([task.project_name, task.project_code, task.item_name].join('\u0000')),
   }
 }
 
@@ -163,7 +150,7 @@ export function sortRows(rows: readonly TodoRow[], key: SortKey): TodoRow[] {
     case 'received':
       return out.sort((a, b) => cmp(a.task.created_at, b.task.created_at) || cmp(a.task.id, b.task.id))
     case 'project':
-      return out.sort((a, b) => cmp(a.project?.code ?? '\uffff', b.project?.code ?? '\uffff') || byDeadline(a, b))
+      return out.sort((a, b) => cmp(a.task.project_code, b.task.project_code) || byDeadline(a, b))
     default:
       return out.sort(byDeadline)
   }
@@ -212,20 +199,14 @@ export function itemOptions(rows: readonly TodoRow[]): ItemOption[] {
 
 /**
  * fingerprint summarises what the list shows of the tasks, so a poll that
- * brings nothing new does not re-render a thousand rows: ids, versions
- * and the clocks (which move with the calendar, not with the version).
+ * brings nothing new does not re-render a thousand rows: ids, versions,
+ * the clocks (which move with the calendar, not with the version) and the
+ * names (the officer's and the project's, which change elsewhere).
  */
 export function fingerprint(tasks: readonly Task[]): string {
   let s = ''
-  for (const t of tasks) s += `${t.id}.${t.version}.${t.clock?.remaining ?? ''}${t.clock?.state ?? ''}${t.clock?.paused ? 'p' : ''}.${t.assignee_name ?? ''};`
+  for (const t of tasks) s += `${t.id}.${t.version}.${t.clock?.remaining ?? ''}${t.clock?.state ?? ''}${t.clock?.paused ? 'p' : ''}.${t.assignee_name ?? ''}.${t.project_code}.${t.project_name};`
   return s
-}
-
-/** missingProjects lists the project ids of tasks not in known (new projects since the last look). */
-export function missingProjects(tasks: readonly Task[], known: ReadonlyMap<string, unknown>): string[] {
-  const out = new Set<string>()
-  for (const t of tasks) if (!known.has(t.project_id)) out.add(t.project_id)
-  return [...out]
 }
 
 // --- windowing ---------------------------------------------------------------

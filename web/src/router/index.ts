@@ -47,6 +47,9 @@ const routes: RouteRecordRaw[] = [
       { path: 'admin/catalog', name: 'admin-catalog', component: () => import('@/pages/admin/catalog/index.vue'), meta: { roles: ['sysadmin'], title: 'menu.catalog' } },
       { path: 'admin/calendar', name: 'admin-calendar', component: () => import('@/pages/admin/calendar/index.vue'), meta: { roles: ['sysadmin'], title: 'menu.calendar' } },
 
+      // Anyone logged in: their account and password (reached from the header's user menu).
+      { path: 'account', name: 'account', component: () => import('@/pages/account/index.vue'), meta: { title: 'account.title' } },
+
       { path: '403', name: 'forbidden', component: () => import('@/pages/errors/Forbidden.vue'), meta: { title: 'errors.forbiddenTitle' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/pages/errors/NotFound.vue'), meta: { title: 'errors.notFoundTitle' } },
     ],

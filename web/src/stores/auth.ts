@@ -10,6 +10,8 @@ import { hasAny, homeRoute, OFFICER_ROLES } from '@/lib/roles'
 export const useAuthStore = defineStore('auth', () => {
   const user = ref<User | null>(null)
   const csrf = ref('')
+  /** The applicant's enterprise as registered ('' for officers, or before it is registered). */
+  const enterpriseName = ref('')
   /** probed: the session was asked for once (GET /me) since the page loaded. */
   const probed = ref(false)
   let probing: Promise<User | null> | null = null
@@ -20,9 +22,10 @@ export const useAuthStore = defineStore('auth', () => {
   const isOfficer = computed(() => hasAny(roles.value, OFFICER_ROLES))
   const home = computed(() => homeRoute(roles.value))
 
-  function set(u: User | null, token = '') {
+  function set(u: User | null, token = '', enterprise = '') {
     user.value = u
     csrf.value = token
+    enterpriseName.value = enterprise
   }
 
   /** fetchMe asks the server for the session once; later calls reuse the answer unless force. */
@@ -32,7 +35,7 @@ export const useAuthStore = defineStore('auth', () => {
     probing = authApi
       .me()
       .then((r) => {
-        set(r.user, r.csrf_token)
+        set(r.user, r.csrf_token, r.enterprise_name)
         return r.user
       })
       .catch((e) => {
@@ -51,7 +54,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   async function login(username: string, password: string): Promise<User> {
     const r = await authApi.login(username, password)
-    set(r.user, r.csrf_token)
+    set(r.user, r.csrf_token, r.enterprise_name)
     probed.value = true
     return r.user
   }
@@ -75,5 +78,5 @@ export const useAuthStore = defineStore('auth', () => {
     return hasAny(roles.value, want)
   }
 
-  return { user, csrf, probed, roles, loggedIn, isApplicant, isOfficer, home, fetchMe, login, logout, expire, hasRole }
+  return { user, csrf, enterpriseName, probed, roles, loggedIn, isApplicant, isOfficer, home, fetchMe, login, logout, expire, hasRole }
 })

@@ -1,23 +1,19 @@
 // The to-do list's data: cursor pages of GET /tasks for the server part of
 // the filter, loaded as the list scrolls (or all at once when a client-side
 // filter needs every row to be complete), refreshed every 5 s while the page
-// is visible, and the projects' names and codes (the task DTO has only the
-// project id) from GET /projects.
+// is visible. Each task carries its project's code and name.
 import { computed, ref, shallowRef, watch, type Ref } from 'vue'
-import { projectsApi } from '@/api/projects'
 import { tasksApi, TASKS_MAX_LIMIT } from '@/api/tasks'
 import type { Task } from '@/api/types'
-import { clientFiltered, fingerprint, missingProjects, projectRef, serverKey, serverQuery, toRow, type ProjectRef, type TodoFilter, type TodoRow } from '@/lib/todo'
+import { clientFiltered, fingerprint, serverKey, serverQuery, toRow, type TodoFilter, type TodoRow } from '@/lib/todo'
 
 /** PAGE is the first and every further page: enough to fill a tall screen several times. */
 export const PAGE = 200
 /** LOAD_ALL_CAP bounds "load everything" for client-side filters. */
 export const LOAD_ALL_CAP = 10_000
-const PROJECT_PAGE = 200
 
 export function useTodo(filter: Ref<TodoFilter>) {
   const tasks = shallowRef<Task[]>([])
-  const projects = shallowRef(new Map<string, ProjectRef>())
   const next = ref<string | undefined>(undefined)
   const loading = ref(false)
   const loadingMore = ref(false)
@@ -29,12 +25,8 @@ export function useTodo(filter: Ref<TodoFilter>) {
   /** bumped whenever pages are appended, so a refresh that read fewer rows meanwhile is dropped */
   let appended = 0
   let print = ''
-  let projectsTried = ''
 
-  const rows = computed<TodoRow[]>(() => {
-    const ps = projects.value
-    return tasks.value.map((t) => toRow(t, ps.get(t.project_id)))
-  })
+  const rows = computed<TodoRow[]>(() => tasks.value.map((t) => toRow(t)))
   const hasMore = computed(() => !!next.value)
 
   function setTasks(list: Task[], cursor: string | undefined) {
@@ -45,7 +37,6 @@ export function useTodo(filter: Ref<TodoFilter>) {
     }
     next.value = cursor
     updatedAt.value = new Date()
-    void ensureProjects(list)
   }
 
   /** loadFirst starts over with the current server filter. */
@@ -124,31 +115,6 @@ export function useTodo(filter: Ref<TodoFilter>) {
     error.value = null
   }
 
-  /**
-   * ensureProjects loads the department's projects when a task names one
-   * not known yet (a new project since the last look): GET /projects in
-   * pages. The same missing set is not asked for twice in a row.
-   */
-  async function ensureProjects(list: readonly Task[]) {
-    const missing = missingProjects(list, projects.value)
-    if (missing.length === 0) return
-    const key = missing.sort().join(',')
-    if (key === projectsTried) return
-    projectsTried = key
-    const m = new Map(projects.value)
-    try {
-      for (let offset = 0; offset < 100_000; offset += PROJECT_PAGE) {
-        const r = await projectsApi.list({ limit: PROJECT_PAGE, offset })
-        const items = r.items ?? []
-        for (const p of items) m.set(p.id, projectRef(p))
-        if (items.length < PROJECT_PAGE) break
-      }
-    } catch {
-      projectsTried = '' // try again on the next poll
-    }
-    projects.value = m
-  }
-
   // A change of the server part of the filter starts over; a change of the
   // client part that needs every row loads the rest.
   watch(
@@ -168,5 +134,5 @@ export function useTodo(filter: Ref<TodoFilter>) {
     },
   )
 
-  return { tasks, rows, projects, next, hasMore, loading, loadingMore, loaded, error, updatedAt, loadFirst, loadMore, loadAll, refresh }
+  return { tasks, rows, next, hasMore, loading, loadingMore, loaded, error, updatedAt, loadFirst, loadMore, loadAll, refresh }
 }

@@ -1,26 +1,22 @@
 // What the overview shows, from what the API gives a supervisor: project
-// totals by state (GET /projects with limit=1: its total), every open task
-// (GET /tasks?open=true, keyset pages of 1000, up to MAX_TASKS) and the
-// names of the active projects they belong to. Audit administrators may
-// list projects but not tasks, so for them only the totals load.
+// totals by state (GET /projects with limit=1: its total) and every open
+// task (GET /tasks?open=true, keyset pages of 1000, up to MAX_TASKS), each
+// carrying its project's code and name. Audit administrators may list
+// projects but not tasks, so for them only the totals load.
 import { ref, shallowRef } from 'vue'
-import { leadApi, type BoardTask } from '@/api/lead'
 import { projectsApi } from '@/api/projects'
-import type { Project, ProjectState } from '@/api/types'
+import { tasksApi, TASKS_MAX_LIMIT } from '@/api/tasks'
+import type { ProjectState, Task } from '@/api/types'
 
 export const PROJECT_STATES: ProjectState[] = ['active', 'completed', 'stopped', 'withdrawn']
 
 /** MAX_TASKS caps the open tasks fetched; the page says when it was reached. */
 export const MAX_TASKS = 5000
-const PAGE = 1000
-/** MAX_ACTIVE caps the active projects named (their tasks show the id otherwise). */
-const MAX_ACTIVE = 2000
 
 export function useOverview(withTasks: () => boolean) {
   const totals = ref<Record<string, number>>({})
-  const tasks = shallowRef<BoardTask[]>([])
+  const tasks = shallowRef<Task[]>([])
   const capped = ref(false)
-  const projects = shallowRef(new Map<string, Project>())
   const loaded = ref(false)
   const updatedAt = ref<Date | null>(null)
 
@@ -32,10 +28,10 @@ export function useOverview(withTasks: () => boolean) {
   }
 
   async function loadTasks() {
-    const out: BoardTask[] = []
+    const out: Task[] = []
     let after: string | undefined
     do {
-      const page = await leadApi.tasks({ open: true, limit: PAGE, after })
+      const page = await tasksApi.list({ open: true, limit: TASKS_MAX_LIMIT, after })
       out.push(...(page.items ?? []))
       after = page.next || undefined
     } while (after && out.length < MAX_TASKS)
@@ -43,21 +39,11 @@ export function useOverview(withTasks: () => boolean) {
     tasks.value = out
   }
 
-  async function loadActive() {
-    const map = new Map<string, Project>()
-    for (let offset = 0; offset < MAX_ACTIVE; offset += 200) {
-      const r = await projectsApi.list({ state: 'active', limit: 200, offset })
-      for (const p of r.items ?? []) map.set(p.id, p)
-      if (offset + 200 >= r.total) break
-    }
-    projects.value = map
-  }
-
   async function load() {
-    await Promise.all([loadTotals(), withTasks() ? Promise.all([loadTasks(), loadActive()]) : Promise.resolve()])
+    await Promise.all([loadTotals(), withTasks() ? loadTasks() : Promise.resolve()])
     loaded.value = true
     updatedAt.value = new Date()
   }
 
-  return { totals, tasks, capped, projects, loaded, updatedAt, load }
+  return { totals, tasks, capped, loaded, updatedAt, load }
 }
