@@ -19,6 +19,15 @@ func TestNamesShown(t *testing.T) {
 	s := boot(t)
 	ctx := context.Background()
 	app := login(t, s.base, "qiye", s.pass["qiye"])
+	var loggedIn struct {
+		EnterpriseName string `json:"enterprise_name"`
+	}
+	if err := apitest.New(s.base).Do(ctx, http.MethodPost, "/api/v1/auth/login", map[string]string{"username": "qiye", "password": s.pass["qiye"]}, &loggedIn); err != nil {
+		t.Fatal(err)
+	}
+	if loggedIn.EnterpriseName != demo.Enterprises[0].Name {
+		t.Errorf("login answer's enterprise_name = %q, want %q", loggedIn.EnterpriseName, demo.Enterprises[0].Name)
+	}
 	var me struct {
 		User           struct{ Username string } `json:"user"`
 		EnterpriseName string                    `json:"enterprise_name"`

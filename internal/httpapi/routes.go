@@ -114,8 +114,12 @@ func (s *Server) login(ctx context.Context, _ auth.Principal, in *loginIn) (*log
 	if err != nil {
 		return nil, err
 	}
+	ent, err := s.svc.EnterpriseName(ctx, res.User.EnterpriseUSCC)
+	if err != nil {
+		return nil, err
+	}
 	return &loginOut{SetCookie: http.Cookie{Name: SessionCookie, Value: res.Token, Path: "/", HttpOnly: true, Secure: s.opts.SecureCookie,
-		SameSite: http.SameSiteLaxMode, MaxAge: int(workflow.SessionMax / time.Second)}, Body: meBody{User: userDTO(res.User), CSRFToken: res.CSRF}}, nil
+		SameSite: http.SameSiteLaxMode, MaxAge: int(workflow.SessionMax / time.Second)}, Body: meBody{User: userDTO(res.User), EnterpriseName: ent, CSRFToken: res.CSRF}}, nil
 }
 
 type empty struct{}
