@@ -36,6 +36,9 @@ Usage:
   tongban calendar due --from YYYY-MM-DD --days N [--unit WD|ND]         print a due date
   tongban calendar import FILE [--data DIR] [--db DSN]                   import a year's holiday schedule
   tongban calendar show YEAR                                             print a year's holidays
+  tongban ledger verify --record FILE [--checkpoint FILE] [--key FILE]   verify a downloaded project record offline
+  tongban ledger verify [--data DIR | --db DSN] [--key FILE]             check the whole ledger in the database
+                                                                         (tree, every event, every checkpoint; "ledger audit" too)
   tongban version
 `
 
@@ -53,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdDemo(ctx, args[1:], stdout, stderr)
 	case "calendar":
 		return cmdCalendar(ctx, args[1:], stdout, stderr)
+	case "ledger":
+		return cmdLedger(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "tongban", version)
 		return nil

@@ -26,6 +26,8 @@ import (
 	"github.com/tongban/tongban/internal/config"
 	"github.com/tongban/tongban/internal/httpapi"
 	"github.com/tongban/tongban/internal/jobs"
+	"github.com/tongban/tongban/internal/ledger"
+	"github.com/tongban/tongban/internal/sign"
 	"github.com/tongban/tongban/internal/store"
 	"github.com/tongban/tongban/internal/workflow"
 )
@@ -95,8 +97,24 @@ func Open(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	notary, err := OpenLedger(ctx, cfg, db, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	warn, _ := calendar.ParseWarnRule(cfg.Warn)
-	a.Service = workflow.New(workflow.Options{DB: db, Catalogs: reg, Calendar: cal, Blobs: blobs, Now: o.Now, Warn: warn, Logger: log})
+	a.Service = workflow.New(workflow.Options{DB: db, Catalogs: reg, Calendar: cal, Blobs: blobs, Now: o.Now, Warn: warn, Logger: log,
+		Hook: ledger.Hook, Ledger: notary, CheckpointEvery: cfg.CheckpointInterval})
+	// A first checkpoint now, so that one is published from the start, and
+	// the job that signs the next ones.
+	if _, _, err := a.Service.CheckpointNow(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := a.Service.ArmCheckpoints(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	owner := cfg.Instance
 	if owner == "" {
 		h, _ := os.Hostname()
@@ -106,8 +124,49 @@ func Open(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	a.Runner.Handle(workflow.JobClockWarning, a.Service.HandleClock)
 	a.Runner.Handle(workflow.JobClockOverdue, a.Service.HandleClock)
 	a.Runner.Handle(workflow.JobRongqueExpire, a.Service.HandleRongqueExpire)
+	a.Runner.Handle(workflow.JobLedgerCheckpoint, a.Service.HandleCheckpoint)
 	a.Server = httpapi.New(httpapi.Options{Service: a.Service, Logger: log, UI: o.UI, SecureCookie: cfg.SecureCookie, Ready: db.Ping})
 	return a, nil
+}
+
+// OpenLedger readies the ledger: the master key (read, or generated on
+// first start), the system's keys (opened, or generated and sealed on
+// first start), the notary that signs checkpoints with them, and, on the
+// first start with a ledger, the events recorded before it.
+func OpenLedger(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger) (*ledger.Notary, error) {
+	var has bool
+	if err := db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		has, err = sign.HasSystemKeys(ctx, tx)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	mk, err := sign.LoadMasterKey(sign.MasterKeySource{File: cfg.MasterKeyFile, Hex: cfg.MasterKey, DataDir: cfg.DataDir}, !has)
+	if err != nil {
+		return nil, err
+	}
+	if mk.Generated {
+		log.Warn("generated the master key that seals the system's private keys, on first start; in production keep it elsewhere "+
+			"(--master-key-file or TONGBAN_MASTER_KEY), backed up apart from the database, and give every instance the same one",
+			"path", mk.Path)
+	}
+	keys, err := sign.LoadSystemKeys(ctx, db, mk.Key)
+	if err != nil {
+		return nil, err
+	}
+	notary, err := ledger.NewNotary(cfg.LedgerOrigin, keys.SM2, keys.Ed25519)
+	if err != nil {
+		return nil, err
+	}
+	n, err := ledger.Backfill(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		log.Info("ledger: appended the events recorded before it was enabled", "events", n)
+	}
+	return notary, nil
 }
 
 // LoadCatalog loads the bundled Xiamen catalog, or dir when given.

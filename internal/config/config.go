@@ -9,6 +9,9 @@ import (
 	"net"
 	"os"
 	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tongban/tongban/internal/apperr"
 	"github.com/tongban/tongban/internal/calendar"
@@ -27,11 +30,21 @@ type Config struct {
 	SecureCookie bool   // --secure-cookie, TONGBAN_SECURE_COOKIE: mark cookies Secure (behind TLS)
 	Instance     string // --instance, TONGBAN_INSTANCE: job runner owner id; defaults to host:pid
 	DebugAddr    string // --debug-addr, TONGBAN_DEBUG_ADDR: loopback HOST:PORT serving Go's pprof profiles; empty: off
+
+	// The ledger and the system keys (docs/ledger.md).
+	MasterKeyFile      string        // --master-key-file, TONGBAN_MASTER_KEY_FILE: the master key (32 hex digits) sealing the system's private keys
+	MasterKey          string        // TONGBAN_MASTER_KEY only (a flag would show in ps): the master key itself, 32 hex digits
+	LedgerOrigin       string        // --ledger-origin, TONGBAN_LEDGER_ORIGIN: the ledger's name, first line of its checkpoints and name of its keys
+	CheckpointInterval time.Duration // --checkpoint-interval, TONGBAN_CHECKPOINT_INTERVAL: how often a checkpoint is signed when the ledger grew
 }
+
+// DefaultLedgerOrigin is the ledger's origin unless configured.
+const DefaultLedgerOrigin = "tongban.local/ledger"
 
 // Default returns the defaults.
 func Default() Config {
-	return Config{DataDir: "./data", Addr: "127.0.0.1:8080", Warn: "80%", LogLevel: "info", DemoProjects: 12}
+	return Config{DataDir: "./data", Addr: "127.0.0.1:8080", Warn: "80%", LogLevel: "info", DemoProjects: 12,
+		LedgerOrigin: DefaultLedgerOrigin, CheckpointInterval: 10 * time.Second}
 }
 
 // Flags binds the serve flags to c on fs, after applying the environment.
@@ -48,6 +61,10 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.SecureCookie, "secure-cookie", c.SecureCookie, "mark session cookies Secure (serve behind TLS)")
 	fs.StringVar(&c.Instance, "instance", c.Instance, "instance id for the job runner (default host:pid)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "loopback HOST:PORT serving /debug/pprof profiles (default off)")
+	fs.StringVar(&c.MasterKeyFile, "master-key-file", c.MasterKeyFile, "file holding the master key (32 hex digits) that seals the system's private keys (default: "+
+		"TONGBAN_MASTER_KEY, else <data>/master.key, generated on first start)")
+	fs.StringVar(&c.LedgerOrigin, "ledger-origin", c.LedgerOrigin, "the ledger's name: first line of its checkpoints, name of its keys")
+	fs.DurationVar(&c.CheckpointInterval, "checkpoint-interval", c.CheckpointInterval, "how often a ledger checkpoint is signed when the ledger grew")
 }
 
 func (c *Config) env() {
@@ -64,6 +81,16 @@ func (c *Config) env() {
 	str("TONGBAN_LOG_LEVEL", &c.LogLevel)
 	str("TONGBAN_INSTANCE", &c.Instance)
 	str("TONGBAN_DEBUG_ADDR", &c.DebugAddr)
+	str("TONGBAN_MASTER_KEY_FILE", &c.MasterKeyFile)
+	str("TONGBAN_MASTER_KEY", &c.MasterKey)
+	str("TONGBAN_LEDGER_ORIGIN", &c.LedgerOrigin)
+	if v, ok := os.LookupEnv("TONGBAN_CHECKPOINT_INTERVAL"); ok {
+		if d, err := time.ParseDuration(v); err == nil {
+			c.CheckpointInterval = d
+		} else {
+			c.CheckpointInterval = -1 // Validate names the field
+		}
+	}
 	if v, ok := os.LookupEnv("TONGBAN_SECURE_COOKIE"); ok {
 		c.SecureCookie = v == "1" || strings.EqualFold(v, "true")
 	}
@@ -97,10 +124,35 @@ func (c Config) Validate() error {
 	if c.DemoProjects < 0 || c.DemoProjects > 100000 {
 		e.WithField("demo-projects", "invalid", "演示项目数须在 0 到 100000 之间", "demo projects must be between 0 and 100000")
 	}
+	if c.MasterKeyFile != "" && c.MasterKey != "" {
+		e.WithField("master-key-file", "invalid", "主密钥只能由一处提供：--master-key-file（TONGBAN_MASTER_KEY_FILE）或 TONGBAN_MASTER_KEY，不能同时设置",
+			"give the master key one way only: --master-key-file (TONGBAN_MASTER_KEY_FILE) or TONGBAN_MASTER_KEY, not both")
+	}
+	if !validOrigin(c.LedgerOrigin) {
+		e.WithField("ledger-origin", "invalid", "账本名称不能为空、不超过 200 个字符，不能含空白或“+”（如 tongban.xiamen.gov.cn/ledger）",
+			"the ledger origin must be 1–200 characters with no white space and no '+' (e.g. tongban.xiamen.gov.cn/ledger)")
+	}
+	if c.CheckpointInterval < time.Second || c.CheckpointInterval > 24*time.Hour {
+		e.WithField("checkpoint-interval", "invalid", "检查点间隔须在 1s 到 24h 之间（如 10s）", "the checkpoint interval must be between 1s and 24h (e.g. 10s)")
+	}
 	if len(e.Fields) > 0 {
 		return e
 	}
 	return nil
+}
+
+// validOrigin: a checkpoint origin that is also a valid signed-note key
+// name (no Unicode space, no '+').
+func validOrigin(s string) bool {
+	if s == "" || len(s) > 200 || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsSpace(r) || r == '+' || unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // loopback reports whether addr is HOST:PORT on a loopback interface.

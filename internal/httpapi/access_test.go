@@ -31,7 +31,7 @@ const (
 var scopes = map[string]scope{
 	"get-project": byProject, "submit-stage": byProject, "withdraw-stage": byProject, "withdraw-project": byProject, "upload-material": byProject,
 	"download-material": byProject, "get-task": byTask, "act-on-task": byTask, "get-stage-board": byLead, "chase-stage": byLead,
-	"get-project-map": byProject, "get-duration-stats": unscoped,
+	"get-project-map": byProject, "get-duration-stats": unscoped, "get-project-record": byProject,
 }
 
 // bodies are requests that pass validation but change nothing that later
@@ -186,6 +186,9 @@ func fill(p string, fx apitest.Fixture, op string) string {
 		stage = "2" // not in review: refused after the scope check, nothing changes
 	}
 	r := strings.NewReplacer("{id}", id, "{stage}", stage, "{code}", fx.MaterialCode, "{year}", "2025")
+	if op == "get-ledger-consistency" {
+		p += "?from=0&to=1"
+	}
 	return r.Replace(p)
 }
 

@@ -72,6 +72,20 @@ func (s *Server) routesTable() {
 		[]auth.Role{auth.Applicant, auth.Clerk, auth.Reviewer, auth.Approver, auth.LeadCoordinator, auth.Supervisor, auth.AuditAdmin}, s.getTask)
 	add(s, huma.Operation{OperationID: "act-on-task", Method: http.MethodPost, Path: "/api/v1/tasks/{id}/actions", Summary: "办理 Act on a task", Tags: []string{"tasks"}}, deciders, s.actOnTask)
 
+	// The tamper-evident ledger (docs/ledger.md): a transparency log's checkpoint, keys and proofs are public.
+	add(s, huma.Operation{OperationID: "get-ledger-checkpoint", Method: http.MethodGet, Path: "/api/v1/ledger/checkpoint", Summary: "账本最新检查点 Latest ledger checkpoint", Tags: []string{"ledger"},
+		Description: "The latest signed checkpoint of the SM3 Merkle ledger of every event: origin, tree size, root and the signed note (SM2 and Ed25519 signatures). " +
+			"Signed every --checkpoint-interval when the ledger grew. Public."}, nil, s.ledgerCheckpoint)
+	add(s, huma.Operation{OperationID: "get-ledger-keys", Method: http.MethodGet, Path: "/api/v1/ledger/keys", Summary: "账本签名公钥 Ledger checkpoint keys", Tags: []string{"ledger"},
+		Description: "The public keys that sign checkpoints, as signed-note verifier keys (tongban ledger verify --key takes them one a line). Public; compare with the keys published out of band."}, nil, s.ledgerKeys)
+	add(s, huma.Operation{OperationID: "get-ledger-consistency", Method: http.MethodGet, Path: "/api/v1/ledger/consistency", Summary: "账本一致性证明 Consistency proof", Tags: []string{"ledger"},
+		Description: "RFC 6962 consistency proof that the tree of size `to` extends the tree of size `from` (0 ≤ from ≤ to ≤ the current size): " +
+			"a verifier holding an older checkpoint checks with it that the log was only appended to. Public."}, nil, s.ledgerConsistency)
+	add(s, huma.Operation{OperationID: "get-project-record", Method: http.MethodGet, Path: "/api/v1/projects/{id}/record", Summary: "下载项目档案（含账本证明） Download a project's verifiable record", Tags: []string{"ledger"},
+		Description: "The project's events with the stored fields each ledger leaf is computed from, each with its leaf index and inclusion proof against the latest checkpoint, " +
+			"the signed checkpoint and the public keys: `tongban ledger verify --record FILE` checks it offline. Events appended after the checkpoint are marked pending (no proof yet). Same scope as get-project."},
+		projectReaders, s.projectRecord)
+
 	// Approval map (审批地图): one project's time, and the city's.
 	add(s, huma.Operation{OperationID: "get-project-map", Method: http.MethodGet, Path: "/api/v1/projects/{id}/map", Summary: "项目审批地图 A project's approval map", Tags: []string{"map"},
 		Description: "Each stage and, for each task of its latest round, the segments of its time rebuilt from its record: waiting (received, not accepted), " +

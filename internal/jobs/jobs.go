@@ -270,6 +270,14 @@ func Prune(ctx context.Context, db *store.DB, before time.Time) (int64, error) {
 	return n, nil
 }
 
+// PruneKind deletes, inside tx, the completed and cancelled jobs of one
+// kind that finished before cutoff: a periodic job that re-arms itself
+// keeps its own history short this way.
+func PruneKind(ctx context.Context, tx *store.Tx, kind string, before time.Time) error {
+	_, err := tx.Exec(ctx, `DELETE FROM jobs WHERE kind=? AND state IN (?,?) AND finalized_at < ?`, kind, string(Completed), string(Cancelled), ms(before))
+	return err
+}
+
 func ms(t time.Time) int64 { return t.UTC().UnixMilli() }
 
 func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }

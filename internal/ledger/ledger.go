@@ -29,7 +29,9 @@
 // concurrent appenders queue on it and the leaf indexes have no gaps and no
 // duplicates; SQLite has one writer. The lock is held until the caller's
 // transaction ends: append to the ledger as late in the transaction as
-// possible.
+// possible. Hook, the hook of store.AppendEvent, does so by itself: it
+// queues the transaction's leaves and appends them in a
+// store.Tx.BeforeCommit function, just before COMMIT.
 //
 // The checkpoint format, key hashes and the leaf encoding are specified in
 // docs/ledger.md, for independent verifiers.
@@ -63,35 +65,87 @@ type Head struct {
 
 // Append adds one leaf with the given data (hashed as SM3(0x00 || data)) to
 // the tree inside tx, the caller's write transaction, and returns its index.
-// The leaf is part of the tree exactly when tx commits.
+// The leaf is part of the tree exactly when tx commits. It locks the head
+// at once (PostgreSQL, MySQL) until tx ends; Hook defers that to the
+// commit.
 func Append(ctx context.Context, tx *store.Tx, leafData []byte) (uint64, error) {
-	return appendLeaf(ctx, tx, Hasher{}.HashLeaf(leafData), nil, nil)
+	return appendLeaves(ctx, tx, []newLeaf{{hash: Hasher{}.HashLeaf(leafData)}})
 }
 
-// AppendEvent adds event e to the tree (leaf data EventLeaf(e)) and records
-// which event the leaf is, so that its proof can be found by event id. An
-// event can be appended once: a second time is an apperr.Conflict.
+// AppendEvent adds event e to the tree (leaf data EventLeaf(e)) at once and
+// records which event the leaf is, so that its proof can be found by event
+// id. An event can be appended once: a second time is an apperr.Conflict.
 func AppendEvent(ctx context.Context, tx *store.Tx, e store.Event) (uint64, error) {
-	if e.Seq <= 0 || e.ID == "" {
-		return 0, apperr.New(apperr.Invalid, "ledger.bad_event", "事件尚未保存，不能记入账本", "the event has not been stored and cannot enter the ledger")
-	}
-	leaf, err := EventLeaf(e)
+	l, err := eventLeaf(e)
 	if err != nil {
 		return 0, err
 	}
-	return appendLeaf(ctx, tx, Hasher{}.HashLeaf(leaf), &e.Seq, &e.ID)
+	return appendLeaves(ctx, tx, []newLeaf{l})
 }
 
-// Hook is a store.AppendHook that appends every stored event to the ledger
-// in the event's own transaction.
+// newLeaf is a leaf to append: its hash and, for an event, which event.
+type newLeaf struct {
+	hash []byte
+	seq  int64  // 0: not an event
+	id   string // "": not an event
+}
+
+func eventLeaf(e store.Event) (newLeaf, error) {
+	if e.Seq <= 0 || e.ID == "" {
+		return newLeaf{}, apperr.New(apperr.Invalid, "ledger.bad_event", "事件尚未保存，不能记入账本", "the event has not been stored and cannot enter the ledger")
+	}
+	data, err := EventLeaf(e)
+	if err != nil {
+		return newLeaf{}, err
+	}
+	return newLeaf{hash: Hasher{}.HashLeaf(data), seq: e.Seq, id: e.ID}, nil
+}
+
+// Hook is the store.AppendHook that puts every stored event into the
+// ledger in the event's own transaction. It hashes the event's leaf at once
+// but queues it: the transaction's leaves are appended together by a
+// store.Tx.BeforeCommit function, just before COMMIT, so that the head row,
+// which every appender must lock, is held only for those few statements and
+// the commit, not for the rest of the state change. Under SQLite's group
+// commit the append happens at the end of the write's own savepoint: a
+// write rolled back leaves no leaf.
 func Hook(ctx context.Context, tx *store.Tx, e store.Event) error {
-	_, err := AppendEvent(ctx, tx, e)
-	return err
+	l, err := eventLeaf(e)
+	if err != nil {
+		return err
+	}
+	q, _ := tx.Value(queueKey{}).(*queue)
+	if q == nil {
+		q = &queue{}
+		tx.SetValue(queueKey{}, q)
+		tx.BeforeCommit(func(ctx context.Context) error {
+			_, err := appendLeaves(ctx, tx, q.leaves)
+			q.leaves = nil
+			return err
+		})
+	}
+	q.leaves = append(q.leaves, l)
+	return nil
 }
 
 var _ store.AppendHook = Hook
 
-func appendLeaf(ctx context.Context, tx *store.Tx, leafHash []byte, seq *int64, id *string) (uint64, error) {
+// queueKey keys a transaction's queue of leaves (store.Tx.Value).
+type queueKey struct{}
+
+type queue struct{ leaves []newLeaf }
+
+// maxRows bounds the rows of one multi-row INSERT, far below every
+// dialect's limit on statement parameters.
+const maxRows = 400
+
+// appendLeaves appends leaves in order and returns the index of the first.
+// Four statements whatever the number of leaves and the size of the tree
+// (two on PostgreSQL), unless they exceed maxRows rows.
+func appendLeaves(ctx context.Context, tx *store.Tx, leaves []newLeaf) (uint64, error) {
+	if len(leaves) == 0 {
+		return 0, nil
+	}
 	size, frontier, err := lockHead(ctx, tx)
 	if err != nil {
 		return 0, err
@@ -100,50 +154,49 @@ func appendLeaf(ctx context.Context, tx *store.Tx, leafHash []byte, seq *int64, 
 	if err != nil {
 		return 0, corrupt(fmt.Errorf("head frontier: %w", err))
 	}
-	var nodes []any // node_level, node_index, hash triples
-	if err := r.Append(leafHash, func(id compact.NodeID, hash []byte) {
+	now := tx.Now().UTC().UnixMilli()
+	var leafRows, nodeRows []any // 5 and 3 values a row
+	visit := func(id compact.NodeID, hash []byte) {
 		if id.Level > 0 {
-			nodes = append(nodes, int(id.Level), int64(id.Index), hash)
+			nodeRows = append(nodeRows, int(id.Level), int64(id.Index), hash)
 		}
-	}); err != nil {
-		return 0, corrupt(fmt.Errorf("append to frontier: %w", err))
+	}
+	for i, l := range leaves {
+		var seq, id any // NULL for a leaf that is not an event
+		if l.id != "" {
+			seq, id = l.seq, l.id
+		}
+		leafRows = append(leafRows, int64(size)+int64(i), seq, id, l.hash, now)
+		if err := r.Append(l.hash, visit); err != nil {
+			return 0, corrupt(fmt.Errorf("append to frontier: %w", err))
+		}
 	}
 	root, err := r.GetRootHash(nil)
 	if err != nil {
 		return 0, corrupt(fmt.Errorf("root: %w", err))
 	}
-	now := tx.Now().UTC().UnixMilli()
-	var seqArg, idArg any
-	if seq != nil {
-		seqArg, idArg = *seq, *id
-	}
-	leafQ := `INSERT INTO ledger_leaves (leaf_index, event_seq, event_id, leaf_hash, appended_at) VALUES (?,?,?,?,?)`
-	leafArgs := []any{int64(size), seqArg, idArg, leafHash, now}
-	var nodeQ string
-	if len(nodes) > 0 {
-		nodeQ = `INSERT INTO ledger_nodes (node_level, node_index, hash) VALUES (?,?,?)` + strings.Repeat(`,(?,?,?)`, len(nodes)/3-1)
-	}
+	end := size + uint64(len(leaves))
 	headQ := `UPDATE ledger_head SET tree_size=?, root=?, frontier=?, updated_at=? WHERE id=? AND tree_size=?`
-	headArgs := []any{int64(size + 1), root, joinHashes(r.Hashes()), now, headID, int64(size)}
+	headArgs := []any{int64(end), root, joinHashes(r.Hashes()), now, headID, int64(size)}
+	const leafCols = `INSERT INTO ledger_leaves (leaf_index, event_seq, event_id, leaf_hash, appended_at) VALUES `
+	const nodeCols = `INSERT INTO ledger_nodes (node_level, node_index, hash) VALUES `
 	var res sql.Result
-	if tx.Dialect() == store.Postgres {
+	if tx.Dialect() == store.Postgres && len(leaves) <= maxRows && len(nodeRows)/3 <= maxRows {
 		// One statement, one round trip, for the three writes: the head
 		// stays locked for less time, and every appender waits for it.
-		q := `WITH l AS (` + leafQ + `)`
-		args := leafArgs
-		if nodeQ != "" {
-			q += `, n AS (` + nodeQ + `)`
-			args = append(args, nodes...)
+		q := `WITH l AS (` + leafCols + rowsSQL(5, len(leafRows)/5) + `)`
+		args := leafRows
+		if len(nodeRows) > 0 {
+			q += `, n AS (` + nodeCols + rowsSQL(3, len(nodeRows)/3) + `)`
+			args = append(args, nodeRows...)
 		}
 		res, err = tx.Exec(ctx, q+` `+headQ, append(args, headArgs...)...)
 	} else {
-		if _, err = tx.Exec(ctx, leafQ, leafArgs...); err != nil {
+		if err = insertRows(ctx, tx, leafCols, 5, leafRows); err != nil {
 			return 0, err
 		}
-		if nodeQ != "" {
-			if _, err = tx.Exec(ctx, nodeQ, nodes...); err != nil {
-				return 0, err
-			}
+		if err = insertRows(ctx, tx, nodeCols, 3, nodeRows); err != nil {
+			return 0, err
 		}
 		res, err = tx.Exec(ctx, headQ, headArgs...)
 	}
@@ -154,6 +207,25 @@ func appendLeaf(ctx context.Context, tx *store.Tx, leafHash []byte, seq *int64, 
 		return 0, err
 	}
 	return size, nil
+}
+
+// rowsSQL is "(?,…,?),(?,…,?)…": n rows of per placeholders.
+func rowsSQL(per, n int) string {
+	row := "(" + strings.Repeat("?,", per-1) + "?)"
+	return row + strings.Repeat(","+row, n-1)
+}
+
+// insertRows inserts rows (per values each) in statements of at most
+// maxRows rows.
+func insertRows(ctx context.Context, tx *store.Tx, prefix string, per int, rows []any) error {
+	for len(rows) > 0 {
+		n := min(len(rows)/per, maxRows)
+		if _, err := tx.Exec(ctx, prefix+rowsSQL(per, n), rows[:n*per]...); err != nil {
+			return err
+		}
+		rows = rows[n*per:]
+	}
+	return nil
 }
 
 // lockHead reads the tree size and frontier, locking the head row until the

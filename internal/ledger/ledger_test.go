@@ -152,9 +152,10 @@ func TestProofBadInput(t *testing.T) {
 }
 
 // TestEventHook appends events through store.AppendEvent with ledger.Hook,
-// as the workflow will, and checks that each event's leaf can be found and
+// as the workflow does, and checks that each event's leaf can be found and
 // recomputed from the stored row, and that an event cannot be ledgered
-// twice.
+// twice. The hook appends at commit: the plain leaf appended at once in the
+// same transaction comes first.
 func TestEventHook(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -184,7 +185,7 @@ func TestEventHook(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				if l.Index != uint64(i) || l.EventSeq != e.Seq || l.EventID != e.ID {
+				if l.Index != uint64(i+1) || l.EventSeq != e.Seq || l.EventID != e.ID {
 					t.Errorf("event %d: leaf %+v", i, l)
 				}
 				var raw string
@@ -208,7 +209,7 @@ func TestEventHook(t *testing.T) {
 			if _, err := ledger.Audit(ctx, tx, func(l ledger.Leaf) error { seen = append(seen, l); return nil }); err != nil {
 				return err
 			}
-			if len(seen) != 6 || seen[5].EventID != "" || seen[5].EventSeq != 0 || seen[0].EventID != events[0].ID {
+			if len(seen) != 6 || seen[0].EventID != "" || seen[0].EventSeq != 0 || seen[1].EventID != events[0].ID {
 				t.Errorf("Audit saw %+v", seen)
 			}
 			return nil

@@ -243,7 +243,11 @@ func (db *DB) writeOnce(ctx context.Context, fn func(tx *Tx) error) error {
 			_ = stx.Rollback() // after a panic too; the error of a rollback on a broken connection tells nothing new
 		}
 	}()
-	if err := fn(&Tx{tx: stx, dialect: db.dialect, now: db.now()}); err != nil {
+	tx := &Tx{tx: stx, dialect: db.dialect, now: db.now()}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.runBeforeCommit(ctx); err != nil {
 		return err
 	}
 	done = true
@@ -288,6 +292,52 @@ type Tx struct {
 	dialect  Dialect
 	now      time.Time
 	readOnly bool
+	before   []func(ctx context.Context) error // BeforeCommit's functions, in order
+	values   map[any]any                       // SetValue's
+}
+
+// BeforeCommit registers fn to run at the very end of the write: after the
+// function given to Write returned nil, just before COMMIT (under SQLite's
+// group commit, just before the write's savepoint is released, so that a
+// write rolled back leaves nothing of fn either). Functions run in the
+// order registered, with the Write call's context; one may register more.
+// An error from fn fails the write as an error of the function itself
+// would: the transaction (or savepoint) rolls back, and a transient error
+// (deadlock, serialization failure) runs the write again from the start.
+//
+// It is for work that takes a lock every writer needs (the ledger's head
+// row), so that the lock is held only from there to the commit.
+func (tx *Tx) BeforeCommit(fn func(ctx context.Context) error) {
+	if tx.readOnly {
+		panic("store: BeforeCommit on a read-only transaction")
+	}
+	tx.before = append(tx.before, fn)
+}
+
+// Value returns the value SetValue stored under key in this transaction,
+// or nil: state a package keeps per transaction (the ledger's queue of
+// leaves to append before commit). A write run again starts with none.
+func (tx *Tx) Value(key any) any { return tx.values[key] }
+
+// SetValue stores v under key for the rest of the transaction. Keys should
+// be values of an unexported type, as with context.WithValue.
+func (tx *Tx) SetValue(key, v any) {
+	if tx.values == nil {
+		tx.values = map[any]any{}
+	}
+	tx.values[key] = v
+}
+
+// runBeforeCommit runs the BeforeCommit functions, including any they
+// register.
+func (tx *Tx) runBeforeCommit(ctx context.Context) error {
+	for i := 0; i < len(tx.before); i++ {
+		if err := tx.before[i](ctx); err != nil {
+			return err
+		}
+	}
+	tx.before = nil
+	return nil
 }
 
 // querier is what a Tx runs statements on: a *sql.Tx, or the reader pool

@@ -43,18 +43,21 @@ type writeResult struct {
 }
 
 // WriteStats counts SQLite's group commit: Writes committed or failed, in
-// Transactions. Zero on PostgreSQL and MySQL.
+// Transactions; Waiting is the writes queued for the committer right now.
+// Zero on PostgreSQL and MySQL.
 type WriteStats struct {
 	Writes       int64
 	Transactions int64
+	Waiting      int64
 }
 
 type batcher struct {
-	reqs   chan *writeReq
-	quit   chan struct{}
-	exited chan struct{}
-	writes atomic.Int64
-	txs    atomic.Int64
+	reqs    chan *writeReq
+	quit    chan struct{}
+	exited  chan struct{}
+	writes  atomic.Int64
+	txs     atomic.Int64
+	waiting atomic.Int64
 }
 
 func (db *DB) startBatcher() {
@@ -76,18 +79,22 @@ func (db *DB) Stats() WriteStats {
 	if db.batch == nil {
 		return WriteStats{}
 	}
-	return WriteStats{Writes: db.batch.writes.Load(), Transactions: db.batch.txs.Load()}
+	return WriteStats{Writes: db.batch.writes.Load(), Transactions: db.batch.txs.Load(), Waiting: db.batch.waiting.Load()}
 }
 
 // submit queues fn and waits for its result. It waits even when ctx ends
 // after fn was taken, so that fn never runs after Write returned.
 func (db *DB) submit(ctx context.Context, fn func(tx *Tx) error) error {
 	r := &writeReq{ctx: ctx, fn: fn, done: make(chan writeResult, 1)}
+	db.batch.waiting.Add(1)
 	select {
 	case db.batch.reqs <- r:
+		db.batch.waiting.Add(-1)
 	case <-ctx.Done():
+		db.batch.waiting.Add(-1)
 		return apperr.Wrap(ctx.Err(), "write transaction")
 	case <-db.batch.quit:
+		db.batch.waiting.Add(-1)
 		return apperr.Wrap(errClosed, "write transaction")
 	}
 	res := <-r.done
@@ -155,7 +162,7 @@ func (db *DB) runBatch(batch []*writeReq) {
 			broken = true
 			break
 		}
-		res := callFn(r.fn, &Tx{tx: stx, dialect: db.dialect, now: db.now()})
+		res := callFn(r.ctx, r.fn, &Tx{tx: stx, dialect: db.dialect, now: db.now()})
 		if res.err != nil || res.panicked {
 			if _, err := stx.ExecContext(bg, "ROLLBACK TO tb_write"); err != nil {
 				broken = true
@@ -207,7 +214,7 @@ func (db *DB) runAlone(r *writeReq) writeResult {
 	if err != nil {
 		return writeResult{err: MapError(db.dialect, fmt.Errorf("begin: %w", err))}
 	}
-	res := callFn(r.fn, &Tx{tx: stx, dialect: db.dialect, now: db.now()})
+	res := callFn(r.ctx, r.fn, &Tx{tx: stx, dialect: db.dialect, now: db.now()})
 	if res.err != nil || res.panicked {
 		_ = stx.Rollback()
 		return res
@@ -218,12 +225,17 @@ func (db *DB) runAlone(r *writeReq) writeResult {
 	return res
 }
 
-// callFn runs fn, turning a panic into a result the caller re-raises.
-func callFn(fn func(tx *Tx) error, tx *Tx) (res writeResult) {
+// callFn runs fn and then tx's BeforeCommit functions (inside the write's
+// savepoint, so that a failed write leaves nothing of them), turning a
+// panic into a result the caller re-raises.
+func callFn(ctx context.Context, fn func(tx *Tx) error, tx *Tx) (res writeResult) {
 	defer func() {
 		if v := recover(); v != nil {
 			res = writeResult{panicked: true, panicVal: v}
 		}
 	}()
-	return writeResult{err: fn(tx)}
+	if err := fn(tx); err != nil {
+		return writeResult{err: err}
+	}
+	return writeResult{err: tx.runBeforeCommit(ctx)}
 }

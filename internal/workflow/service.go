@@ -17,6 +17,7 @@ import (
 	"github.com/tongban/tongban/internal/blob"
 	"github.com/tongban/tongban/internal/calendar"
 	"github.com/tongban/tongban/internal/catalog"
+	"github.com/tongban/tongban/internal/ledger"
 	"github.com/tongban/tongban/internal/store"
 )
 
@@ -30,6 +31,9 @@ type Service struct {
 	warn     calendar.WarnRule
 	hook     store.AppendHook
 	log      *slog.Logger
+	notary   *ledger.Notary
+	// checkpointEvery is the interval of the ledger checkpoint job.
+	checkpointEvery time.Duration
 }
 
 // Options configures a Service.
@@ -42,11 +46,19 @@ type Options struct {
 	Warn     calendar.WarnRule
 	Hook     store.AppendHook // the ledger's hook, if any
 	Logger   *slog.Logger
+	// Ledger signs the ledger's checkpoints (nil: no checkpoints, no
+	// records); CheckpointEvery is how often (DefaultCheckpointEvery).
+	Ledger          *ledger.Notary
+	CheckpointEvery time.Duration
 }
 
 // New returns a Service.
 func New(o Options) *Service {
-	s := &Service{db: o.DB, catalogs: o.Catalogs, blobs: o.Blobs, now: o.Now, warn: o.Warn, hook: o.Hook, log: o.Logger}
+	s := &Service{db: o.DB, catalogs: o.Catalogs, blobs: o.Blobs, now: o.Now, warn: o.Warn, hook: o.Hook, log: o.Logger,
+		notary: o.Ledger, checkpointEvery: o.CheckpointEvery}
+	if s.checkpointEvery <= 0 {
+		s.checkpointEvery = DefaultCheckpointEvery
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -196,7 +208,8 @@ func (s *Service) ImportCalendarYear(ctx context.Context, yf calendar.YearFile, 
 // WithClock returns a Service sharing everything with s but reading time
 // from now: the demo history is written with past timestamps this way.
 func (s *Service) WithClock(now func() time.Time) *Service {
-	c := &Service{db: s.db, catalogs: s.catalogs, blobs: s.blobs, now: now, warn: s.warn, hook: s.hook, log: s.log}
+	c := &Service{db: s.db, catalogs: s.catalogs, blobs: s.blobs, now: now, warn: s.warn, hook: s.hook, log: s.log,
+		notary: s.notary, checkpointEvery: s.checkpointEvery}
 	c.cal.Store(s.cal.Load())
 	return c
 }
