@@ -17,6 +17,8 @@ export interface TaskLite {
   levels: { name: string; role: string }[]
   actions: string[] | null
   version: number
+  /** the deadline once accepted: due is the last day within the limit */
+  clock?: { unit: string; due: string; state: 'normal' | 'warning' | 'overdue'; remaining: number; paused?: boolean } | null
 }
 
 export interface RequirementLite {
@@ -104,16 +106,28 @@ export const SMALL_FLOW = 'small_lowrisk_industrial'
 export const SMALL_ANSWERS = { in_approval_catalog: false, env_category: 'registration' }
 
 /**
- * createSubmittedProject opens a project of SMALL_FLOW as the applicant
- * (answers override SMALL_ANSWERS; env_category 'report_form' brings
- * XM-STHJ-002 with three levels, clerk → reviewer → approver, instead of
- * XM-STHJ-003), uploads every required stage-1 material and submits stage 1.
+ * A flow whose stage 1 the demo lead coordinator's department leads:
+ * 社会投资工业厂房类, stage 1 led by ZRGH (qiantou). With LEAD_ANSWERS (on
+ * top of SMALL_ANSWERS) its stage 1 has three items in three departments:
+ * XM-FGW-001 企业投资项目备案 (FGW, 受理 → 确认, one working day),
+ * XM-STHJ-003 建设项目环境影响登记表备案 (STHJ, 备案) and XM-SL-001
+ * 生产建设项目水土保持方案审批 (SL, 受理 → 审查 → 签发).
  */
-export async function createSubmittedProject(applicant: Api, name: string, worker: number, answers: Record<string, unknown> = {}): Promise<ProjectViewLite> {
+export const LEAD_FLOW = 'social_industrial_plant'
+export const LEAD_ANSWERS = { land_source: 'existing' }
+
+/**
+ * createSubmittedProject opens a project of SMALL_FLOW (or flow) as the
+ * applicant (answers override SMALL_ANSWERS; env_category 'report_form'
+ * brings XM-STHJ-002 with three levels, clerk → reviewer → approver,
+ * instead of XM-STHJ-003), uploads every required stage-1 material and
+ * submits stage 1.
+ */
+export async function createSubmittedProject(applicant: Api, name: string, worker: number, answers: Record<string, unknown> = {}, flow = SMALL_FLOW): Promise<ProjectViewLite> {
   const p = await applicant.post<{ id: string }>('/projects', {
     code: projectCode(worker),
     name,
-    flow_id: SMALL_FLOW,
+    flow_id: flow,
     district: '350211',
     address: '集美区后溪镇岩内路以东',
     investment: 3200,

@@ -16,11 +16,11 @@ export function passwordOf(server: ServerInfo, username: string): string {
   return server.accounts[username]?.password ?? server.officerPassword
 }
 
-/** login logs in through the login page and waits to leave it. */
-export async function login(page: Page, server: ServerInfo, username: string): Promise<void> {
+/** login logs in through the login page (as a demo account, or with password) and waits to leave it. */
+export async function login(page: Page, server: ServerInfo, username: string, password?: string): Promise<void> {
   await page.goto('/login')
   await page.getByLabel('用户名').fill(username)
-  await page.getByLabel('密码').fill(passwordOf(server, username))
+  await page.getByLabel('密码').fill(password ?? passwordOf(server, username))
   await page.getByRole('button', { name: '登 录' }).click()
   await expect(page).not.toHaveURL(/\/login/)
 }
@@ -30,6 +30,8 @@ type Fixtures = {
   api: (username: string) => Promise<Api>
   /** as opens a new browser context (its own session) logged in as a demo account, at its home page. */
   as: (username: string, opts?: Parameters<Browser['newContext']>[0]) => Promise<Page>
+  /** fresh opens a new browser context with no session (for accounts a test makes), at the login page. */
+  fresh: () => Promise<Page>
 }
 
 export const test = base.extend<Fixtures, { server: ServerInfo }>({
@@ -59,6 +61,17 @@ export const test = base.extend<Fixtures, { server: ServerInfo }>({
       return page
     })
     // Playwright keeps a screenshot of every page of a failed test; close the contexts after.
+    for (const ctx of made) await ctx.close()
+  },
+  fresh: async ({ browser, server, locale, timezoneId, viewport, isMobile, hasTouch }, use) => {
+    const made: BrowserContext[] = []
+    await use(async () => {
+      const ctx = await browser.newContext({ locale, timezoneId, viewport, isMobile, hasTouch, baseURL: server.baseURL })
+      made.push(ctx)
+      const page = await ctx.newPage()
+      await page.goto('/login')
+      return page
+    })
     for (const ctx of made) await ctx.close()
   },
 })

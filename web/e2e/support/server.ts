@@ -63,15 +63,17 @@ export function parseAccounts(out: string): { accounts: Record<string, RoleAccou
  * startServer spawns `tongban serve --demo` on 127.0.0.1:0 (the kernel
  * picks a free port; the server prints the one it got) with a fresh data
  * directory, waits until it serves and /readyz answers, and checks the
- * binary has the web UI built in.
+ * binary has the web UI built in. warn is the server's --warn rule (its
+ * default, 80%, when unset).
  */
-export async function startServer(opts: { demoProjects: number; timeoutMs?: number }): Promise<RunningServer> {
+export async function startServer(opts: { demoProjects: number; timeoutMs?: number; warn?: string }): Promise<RunningServer> {
   const bin = binaryPath()
   if (!existsSync(bin)) {
     throw new Error(`e2e: the server binary ${bin} does not exist. Build it with the web UI first: "make build" (repo root), or set TB_BIN.`)
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'tongban-e2e-'))
   const args = ['serve', '--data', dataDir, '--addr', process.env.TB_E2E_ADDR ?? '127.0.0.1:0', '--demo', '--demo-projects', String(opts.demoProjects), '--log-level', 'warn']
+  if (opts.warn) args.push('--warn', opts.warn)
   // SQLite under the fresh data directory whatever the caller's TONGBAN_* settings say.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TONGBAN_')))
   const child: ChildProcess = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env })
