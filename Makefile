@@ -7,7 +7,7 @@ ADDR ?= 127.0.0.1:8080
 # Two cores here: keep parallel test binaries to two.
 GOTEST_P ?= 2
 
-.PHONY: help run build web web-deps web-test dev test test-short e2e screenshots chromium bench lint fmt services clean
+.PHONY: help run build web web-deps web-test dev test test-short e2e screenshots chromium bench bench-ui lint fmt services clean
 
 # The browser tests drive the system Chromium (make chromium): npm never
 # downloads Playwright's own browsers.
@@ -16,6 +16,8 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 E2E_ARGS ?=
 # Type-check the browser tests (Playwright only transpiles them), then run them.
 E2E_RUN = cd web && npx tsc -p e2e && npx playwright test $(E2E_ARGS)
+# The web UI benchmark (web/e2e/bench/): Playwright config of its own, one browser at a time.
+BENCH_UI_RUN = cd web && npx tsc -p e2e && npx playwright test -c playwright.bench.config.ts
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -66,9 +68,13 @@ chromium: ## make sure Chromium and CJK fonts are installed for the browser test
 test-short: ## unit tests on SQLite only, without -race
 	TONGBAN_TEST_DIALECTS=sqlite $(GO) test -count=1 -p $(GOTEST_P) ./...
 
-bench: build services ## performance figures: decisions over HTTP vs the one-row INSERT ceiling, to-do list, whole projects
+bench: build services chromium ## performance figures: decisions over HTTP vs the one-row INSERT ceiling, to-do list, whole projects, then the web UI's to-do list (bench-ui)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2000x ./internal/approval/ ./internal/calendar/
 	$(GO) run ./cmd/tongbench
+	$(BENCH_UI_RUN)
+
+bench-ui: chromium build ## web UI benchmark: the to-do list of 1,200 open tasks in headless Chromium, PC and phone, 3 runs each (figures also in web/e2e/.out/bench/)
+	$(BENCH_UI_RUN)
 
 lint: ## go vet, gofmt and staticcheck
 	$(GO) vet ./...

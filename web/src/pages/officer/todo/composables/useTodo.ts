@@ -91,7 +91,7 @@ export function useTodo(filter: Ref<TodoFilter>) {
 
   /**
    * refresh re-reads from the first row as many rows as are loaded (at
-   * least a page), in pages of up to the server's maximum, so tasks that
+   * least a page) and one more, in pages of up to the server's maximum, so tasks that
    * moved, concluded or arrived show within one poll; unchanged data does
    * not re-render.
    */
@@ -99,7 +99,10 @@ export function useTodo(filter: Ref<TodoFilter>) {
     if (loading.value || loadingMore.value) return
     const g = gen
     const a = appended
-    const want = Math.max(PAGE, tasks.value.length)
+    // One row more than loaded: the server gives a "next" cursor whenever a
+    // page comes back full, so asking for exactly the loaded count would
+    // report more rows after the last one had been loaded.
+    const want = Math.max(PAGE, tasks.value.length) + 1
     const out: Task[] = []
     let cursor: string | undefined
     do {
