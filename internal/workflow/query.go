@@ -231,6 +231,10 @@ func (s *Service) LeadStages(ctx context.Context, p auth.Principal, limit int) (
 	return out, err
 }
 
+// leadAudience addresses the lead coordinators of a department: warnings
+// and overdue notices of the stages it leads go to them.
+func leadAudience(dept string) string { return "lead:" + dept }
+
 // Notifications returns the newest messages for the caller.
 func (s *Service) Notifications(ctx context.Context, p auth.Principal, limit int) ([]store.Notification, error) {
 	aud := []string{"user:" + p.UserID}
@@ -239,6 +243,9 @@ func (s *Service) Notifications(ctx context.Context, p auth.Principal, limit int
 	}
 	if p.DeptCode != "" && auth.IsOfficerAny(p.Roles) {
 		aud = append(aud, "dept:"+p.DeptCode)
+	}
+	if p.DeptCode != "" && p.Has(auth.LeadCoordinator) {
+		aud = append(aud, leadAudience(p.DeptCode))
 	}
 	var out []store.Notification
 	err := s.db.Read(ctx, func(tx *store.Tx) error {

@@ -237,7 +237,16 @@ func (s *Service) HandleClock(ctx context.Context, tx *store.Tx, j jobs.Job) err
 		ActorRole: "system", From: row.ClockState, To: state, FromLevel: t.Level, ToLevel: t.Level, At: now, Data: map[string]any{"due": a.Due}}); err != nil {
 		return err
 	}
-	for _, aud := range []string{"dept:" + t.DeptCode, "lead:" + t.StageID} {
+	// The department at work, and the stage's lead coordinators, who chase.
+	st, err := store.GetStage(ctx, tx, t.ProjectID, t.Stage)
+	if err != nil {
+		return err
+	}
+	auds := []string{"dept:" + t.DeptCode}
+	if st.LeadDept != t.DeptCode { // the lead's own department hears it once
+		auds = append(auds, leadAudience(st.LeadDept))
+	}
+	for _, aud := range auds {
 		if err := store.InsertNotification(ctx, tx, store.Notification{Audience: aud, Kind: state, ProjectID: t.ProjectID, TaskID: t.ID, Title: title, Body: body, CreatedAt: now}); err != nil {
 			return err
 		}

@@ -211,7 +211,17 @@ func TestTimersFireOnceAcrossRestarts(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	ctx := context.Background()
 	pr, _, tasks := e.submitted(t, "2025-350211-47-03-000102")
-	r := e.act(t, officer(tasks[0].DeptCode, auth.Clerk), tasks[0].ID, workflow.ActInput{Action: approval.ActAccept})
+	// A task of a department other than the stage's lead, when there is one,
+	// so the lead coordinator's notice is its own.
+	v0, _ := e.svc.GetProject(ctx, e.app, pr.ID)
+	tk := tasks[0]
+	for _, c := range tasks {
+		if c.DeptCode != v0.Stages[0].LeadDept {
+			tk = c
+			break
+		}
+	}
+	r := e.act(t, officer(tk.DeptCode, auth.Clerk), tk.ID, workflow.ActInput{Action: approval.ActAccept})
 	due := r.Clock.DueDate()
 	if n, _ := e.runner.RunDue(ctx); n != 0 {
 		t.Errorf("%d jobs ran before any deadline", n)
@@ -240,9 +250,39 @@ func TestTimersFireOnceAcrossRestarts(t *testing.T) {
 		t.Errorf("timer events %v: want one warning and one overdue", kinds)
 	}
 	open := true
-	rows, _ := e.svc.ListTasks(ctx, officer(tasks[0].DeptCode, auth.Clerk), store.TaskFilter{Open: &open, ClockState: "overdue", Limit: 10})
+	rows, _ := e.svc.ListTasks(ctx, officer(tk.DeptCode, auth.Clerk), store.TaskFilter{Open: &open, ClockState: "overdue", Limit: 10})
 	if len(rows) != 1 {
 		t.Errorf("%d overdue tasks in the to-do filter, want 1", len(rows))
+	}
+	// The warning and the overdue notice reach the department at work and
+	// the stage's lead coordinators, not another department's.
+	count := func(p auth.Principal) int {
+		notes, err := e.svc.Notifications(ctx, p, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, m := range notes {
+			if m.TaskID == tk.ID && (m.Kind == "warning" || m.Kind == "overdue") {
+				n++
+			}
+		}
+		return n
+	}
+	lead := v.Stages[0].LeadDept
+	if got := count(officer(tk.DeptCode, auth.Clerk)); got != 2 {
+		t.Errorf("the department got %d clock notices, want 2", got)
+	}
+	if got := count(officer(lead, auth.LeadCoordinator)); got != 2 {
+		t.Errorf("the lead coordinator of %s got %d clock notices, want 2", lead, got)
+	}
+	for _, d := range []string{"QX", "RF", "SZYL", "FGW", "ZRGH", "STHJ"} {
+		if d != lead && d != tk.DeptCode {
+			if got := count(officer(d, auth.LeadCoordinator)); got != 0 {
+				t.Errorf("%s's lead coordinator, uninvolved, got %d", d, got)
+			}
+			break
+		}
 	}
 }
 
