@@ -90,7 +90,7 @@ test('applicant creates a project with the wizard, uploads the materials and sub
   await expect(page.getByText(code)).toBeVisible()
   await page.getByRole('button', { name: '创建项目' }).click()
   await expect(page.getByText('项目已创建，请上传第 1 阶段材料')).toBeVisible()
-  await expect(page).toHaveURL(/\/projects\/[^/]+$/)
+  await expect(page).toHaveURL(/\/projects\/(?!new$)[^/]+$/)
   const projectURL = page.url()
   await expect(page.getByRole('heading', { name })).toBeVisible()
 

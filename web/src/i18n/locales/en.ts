@@ -1112,6 +1112,38 @@ const en: Messages = {
       failed: 'Not done: {msg}',
     },
   },
+  notify: {
+    title: 'Messages',
+    label: 'Messages',
+    labelUnseen: 'Messages, {n} unread',
+    unseenCount: '{n} unread',
+    markAll: 'Mark all as read',
+    empty: 'No messages',
+    loadFailed: 'Messages could not be loaded: {msg}',
+    retry: 'Retry',
+    unseen: 'Unread',
+    openTask: 'Open task',
+    openProject: 'Open project',
+    footer: 'Latest {n} · updated every 30 s',
+    seenHint: 'Read marks are kept in this browser only',
+    time: {
+      justNow: 'just now',
+      minutes: '{n} min ago',
+      hours: '{n} h ago',
+      yesterday: 'yesterday {time}',
+      days: '{n} days ago',
+    },
+    kinds: {
+      chase: 'Chase',
+      task_new: 'New task',
+      warning: 'Warning',
+      overdue: 'Overdue',
+      correction: 'Correction',
+      task: 'Task update',
+      stage: 'Stage update',
+      other: 'Notice',
+    },
+  },
 }
 
 export default en

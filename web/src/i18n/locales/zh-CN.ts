@@ -1112,6 +1112,38 @@ const zhCN = {
       failed: '操作未完成：{msg}',
     },
   },
+  notify: {
+    title: '消息',
+    label: '消息',
+    labelUnseen: '消息，{n} 条未读',
+    unseenCount: '{n} 条未读',
+    markAll: '全部标为已读',
+    empty: '暂无消息',
+    loadFailed: '消息加载失败：{msg}',
+    retry: '重试',
+    unseen: '未读',
+    openTask: '查看办件',
+    openProject: '查看项目',
+    footer: '最近 {n} 条 · 每 30 秒更新',
+    seenHint: '已读状态仅保存在本浏览器',
+    time: {
+      justNow: '刚刚',
+      minutes: '{n} 分钟前',
+      hours: '{n} 小时前',
+      yesterday: '昨天 {time}',
+      days: '{n} 天前',
+    },
+    kinds: {
+      chase: '催办',
+      task_new: '新办件',
+      warning: '预警',
+      overdue: '逾期',
+      correction: '补正',
+      task: '办件进展',
+      stage: '阶段进展',
+      other: '通知',
+    },
+  },
 }
 
 export default zhCN
