@@ -657,3 +657,69 @@ func TestOwedMaterialAfterStageCompleted(t *testing.T) {
 		t.Errorf("events %d → %d, want two more", before, len(v.Events))
 	}
 }
+
+// TestClockNoticeReachesOtherLead: a warning on one department's task of a
+// stage another department leads reaches that lead coordinator, and not
+// the lead coordinator of a third department of the same stage.
+func TestClockNoticeReachesOtherLead(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	pr, err := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000109", Name: "测试厂房", FlowID: "social_industrial_plant",
+		District: "350211", Investment: 100, LandArea: 100, FloorArea: 100,
+		Answers: map[string]any{"in_approval_catalog": false, "env_category": "registration", "land_source": "existing"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.uploadAll(t, pr.ID, 1)
+	st, tasks, err := e.svc.SubmitStage(ctx, e.app, pr.ID, 1, workflow.SubmitInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tk store.TaskRow
+	depts := map[string]bool{}
+	for _, c := range tasks {
+		depts[c.DeptCode] = true
+		if c.DeptCode != st.LeadDept && tk.ID == "" {
+			tk = c
+		}
+	}
+	if tk.ID == "" || len(depts) < 2 {
+		t.Fatalf("stage 1 led by %s has tasks of %v: want another department's", st.LeadDept, depts)
+	}
+	r := e.act(t, officer(tk.DeptCode, auth.Clerk), tk.ID, workflow.ActInput{Action: approval.ActAccept})
+	e.clock.t = e.svc.Calendar().StartOfDay(r.Clock.DueDate()).Add(48 * time.Hour)
+	for range 3 {
+		if _, err := e.runner.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	count := func(p auth.Principal) int {
+		notes, err := e.svc.Notifications(ctx, p, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, m := range notes {
+			if m.TaskID == tk.ID && (m.Kind == "warning" || m.Kind == "overdue") {
+				n++
+			}
+		}
+		return n
+	}
+	if got := count(officer(tk.DeptCode, auth.Clerk)); got == 0 {
+		t.Errorf("%s, at work, got no clock notice", tk.DeptCode)
+	}
+	if got := count(officer(st.LeadDept, auth.LeadCoordinator)); got == 0 {
+		t.Errorf("%s's lead coordinator, leading the stage, got no clock notice", st.LeadDept)
+	}
+	if got := count(officer(st.LeadDept, auth.Clerk)); got != 0 {
+		t.Errorf("%s's clerk got %d notices meant for its lead coordinator", st.LeadDept, got)
+	}
+	for d := range depts {
+		if d != st.LeadDept && d != tk.DeptCode {
+			if got := count(officer(d, auth.LeadCoordinator)); got != 0 {
+				t.Errorf("%s's lead coordinator, neither leading nor at work, got %d", d, got)
+			}
+		}
+	}
+}
