@@ -117,15 +117,9 @@ func readCheckpoint(path string) ([]byte, error) {
 }
 
 func verifyRecordFile(path, checkpointPath string, keysGiven bool, trusted []note.Verifier, out io.Writer) error {
-	b, err := os.ReadFile(path)
+	rec, err := readRecord(path)
 	if err != nil {
-		return apperr.Newf(apperr.Invalid, "cli.file", "无法读取文件 %s", "cannot read file %s", path)
-	}
-	var rec ledger.Record
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&rec); err != nil {
-		return apperr.Newf(apperr.Invalid, "ledger.record_format", "%s 不是通办项目档案（JSON 无法解析：%v）", "%s is not a Tongban project record (bad JSON: %v)", path, err)
+		return err
 	}
 	var cp []byte
 	if checkpointPath != "" {
@@ -152,9 +146,10 @@ func verifyRecordFile(path, checkpointPath string, keysGiven bool, trusted []not
 			idx = fmt.Sprint(*v.LeafIndex)
 		}
 		head := fmt.Sprintf("#%d %s %s 条目 / entry %s", v.Seq, v.Kind, v.At.Format("2006-01-02 15:04:05Z"), idx)
+		sig := recordSignature(rec, v.ID)
 		switch v.Verdict {
 		case ledger.VerdictOK:
-			fmt.Fprintf(out, "✓ %s: 已记入账本且未被改动 / recorded and unchanged\n", head)
+			fmt.Fprintf(out, "✓ %s: 已记入账本且未被改动 / recorded and unchanged%s\n", head, sig)
 		case ledger.VerdictPending:
 			fmt.Fprintf(out, "… %s: 已记入账本，待下一检查点后可证明 / in the ledger after this checkpoint: provable at the next one\n", head)
 		default:
@@ -162,6 +157,11 @@ func verifyRecordFile(path, checkpointPath string, keysGiven bool, trusted []not
 		}
 	}
 	ok, pending, failed := rep.Counts()
+	for _, ev := range rec.Events {
+		if strings.Contains(recordSignature(rec, ev.ID), "✗") {
+			failed++
+		}
+	}
 	fmt.Fprintf(out, "结果 / result: %d 通过 ok, %d 待定 pending, %d 失败 failed\n", ok, pending, failed)
 	if failed > 0 {
 		return verifyFailed(fmt.Sprintf("%d 个事件未通过校验", failed), fmt.Sprintf("%d events failed verification", failed))
@@ -186,6 +186,7 @@ func auditStore(ctx context.Context, cfg config.Config, trusted []note.Verifier,
 	}
 	defer db.Close()
 	var rep ledger.StoreReport
+	var sigs sign.StoreSignatures
 	err = db.Read(ctx, func(tx *store.Tx) error {
 		keysFor := ledger.FixedVerifiers(trusted...)
 		if trusted == nil {
@@ -202,7 +203,10 @@ func auditStore(ctx context.Context, cfg config.Config, trusted []note.Verifier,
 			}
 		}
 		var err error
-		rep, err = ledger.VerifyStore(ctx, tx, keysFor)
+		if rep, err = ledger.VerifyStore(ctx, tx, keysFor); err != nil {
+			return err
+		}
+		sigs, err = sign.CheckStore(ctx, tx)
 		return err
 	})
 	if err != nil {
@@ -217,6 +221,7 @@ func auditStore(ctx context.Context, cfg config.Config, trusted []note.Verifier,
 	}
 	fmt.Fprintf(out, "账本树 / tree: %d 条 / entries, 节点与账本头一致 / nodes and head match\n", rep.Head.Size)
 	fmt.Fprintf(out, "事件 / events: %d 个，与各自条目一致 / each matches its entry\n", rep.Events)
+	fmt.Fprintf(out, "签名 / signatures: %d 个决定的 SM2 签名有效，均在签名密钥有效期内 / decisions' SM2 signatures valid, each made while its key was in service; %d 把密钥与其记录一致 / keys match their events\n", sigs.Signed, sigs.Keys)
 	if rep.Latest != nil {
 		fmt.Fprintf(out, "检查点 / checkpoints: %d 个，签名有效（%s），根与账本一致；最新 / latest: %d 条 / entries\n", rep.Checkpoints, src, rep.Latest.Size)
 	} else {
@@ -224,4 +229,28 @@ func auditStore(ctx context.Context, cfg config.Config, trusted []note.Verifier,
 	}
 	fmt.Fprintf(out, "ok: %d entries, root %s\n", rep.Head.Size, hex.EncodeToString(rep.Head.Root))
 	return nil
+}
+
+// recordSignature checks the SM2 signature of a signed decision in a
+// record with the public key it carries (the ledger vouches that the key
+// was recorded with the decision); "" for an unsigned event.
+func recordSignature(rec ledger.Record, id string) string {
+	for _, ev := range rec.Events {
+		if ev.ID != id {
+			continue
+		}
+		v := sign.VerifyEvent(ev.Event(), ev.Data, nil)
+		if !v.Signed {
+			return ""
+		}
+		if s, _, _ := sign.SignatureOf(ev.Data); s.Pub != "" {
+			pub, _ := hex.DecodeString(s.Pub)
+			v = sign.VerifyEvent(ev.Event(), ev.Data, map[string]sign.KeyInfo{s.Key: {ID: s.Key, Owner: sign.Owner(s.Owner), Public: pub}})
+		}
+		if v.Status == sign.SigValid {
+			return fmt.Sprintf("；SM2 签名有效 / SM2 signature valid (%s)", v.Fingerprint)
+		}
+		return "；✗ SM2 签名无效 / SM2 signature INVALID"
+	}
+	return ""
 }

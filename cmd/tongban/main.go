@@ -38,7 +38,9 @@ Usage:
   tongban calendar show YEAR                                             print a year's holidays
   tongban ledger verify --record FILE [--checkpoint FILE] [--key FILE]   verify a downloaded project record offline
   tongban ledger verify [--data DIR | --db DSN] [--key FILE]             check the whole ledger in the database
-                                                                         (tree, every event, every checkpoint; "ledger audit" too)
+                                                                         (tree, every event, every checkpoint, every signature; "ledger audit" too)
+  tongban cert verify FILE.pdf [--data DIR | --db DSN]                   verify a certificate PDF against the database
+  tongban cert verify FILE.pdf --offline RECORD.json [--key FILE]        verify it offline against a downloaded project record
   tongban version
 `
 
@@ -58,6 +60,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdCalendar(ctx, args[1:], stdout, stderr)
 	case "ledger":
 		return cmdLedger(ctx, args[1:], stdout, stderr)
+	case "cert":
+		return cmdCert(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "tongban", version)
 		return nil

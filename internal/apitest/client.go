@@ -125,6 +125,10 @@ func (c *Client) send(req *http.Request, out any) error {
 		p.Status = resp.StatusCode
 		return p
 	}
+	if raw, ok := out.(*[]byte); ok {
+		*raw = b // the body as it came (a download)
+		return nil
+	}
 	if out != nil && len(b) > 0 {
 		if err := json.Unmarshal(b, out); err != nil {
 			return fmt.Errorf("decode %s %s: %w: %s", req.Method, req.URL.Path, err, b)

@@ -1,6 +1,7 @@
 package apitest
 
 import (
+	"crypto/rand"
 	"io/fs"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/tongban/tongban/internal/calendar"
 	"github.com/tongban/tongban/internal/catalog"
 	"github.com/tongban/tongban/internal/ledger"
+	"github.com/tongban/tongban/internal/sign"
 	"github.com/tongban/tongban/internal/store"
 	"github.com/tongban/tongban/internal/store/storetest"
 	"github.com/tongban/tongban/internal/workflow"
@@ -31,9 +33,19 @@ func NewService(t testing.TB, d store.Dialect, fsys fs.FS, dir string, now func(
 		t.Fatal(err)
 	}
 	o := workflow.Options{DB: db, Catalogs: catalog.NewRegistry(cat), Calendar: calendar.Default(), Blobs: blobs, Now: now, Warn: calendar.DefaultWarnRule(),
-		Hook: ledger.Hook}
+		Hook: ledger.Hook, Keys: sign.NewKeyring(TestMasterKey(t), ledger.Hook)}
 	for _, f := range options {
 		f(&o)
 	}
 	return workflow.New(o), db
+}
+
+// TestMasterKey returns a fresh random master key for a test.
+func TestMasterKey(t testing.TB) sign.MasterKey {
+	t.Helper()
+	var k sign.MasterKey
+	if _, err := rand.Read(k[:]); err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

@@ -97,14 +97,15 @@ func Open(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
-	notary, err := OpenLedger(ctx, cfg, db, log)
+	notary, master, err := OpenLedger(ctx, cfg, db, log)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	warn, _ := calendar.ParseWarnRule(cfg.Warn)
 	a.Service = workflow.New(workflow.Options{DB: db, Catalogs: reg, Calendar: cal, Blobs: blobs, Now: o.Now, Warn: warn, Logger: log,
-		Hook: ledger.Hook, Ledger: notary, CheckpointEvery: cfg.CheckpointInterval})
+		Hook: ledger.Hook, Ledger: notary, CheckpointEvery: cfg.CheckpointInterval, Keys: sign.NewKeyring(master, ledger.Hook),
+		PublicURL: cfg.PublicBase(), CertFont: cfg.CertFont})
 	// A first checkpoint now, so that one is published from the start, and
 	// the job that signs the next ones.
 	if _, _, err := a.Service.CheckpointNow(ctx); err != nil {
@@ -125,6 +126,11 @@ func Open(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	a.Runner.Handle(workflow.JobClockOverdue, a.Service.HandleClock)
 	a.Runner.Handle(workflow.JobRongqueExpire, a.Service.HandleRongqueExpire)
 	a.Runner.Handle(workflow.JobLedgerCheckpoint, a.Service.HandleCheckpoint)
+	a.Runner.Handle(workflow.JobCertRender, a.Service.HandleCertRender)
+	if err := a.Service.RenderPendingCertificates(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.Server = httpapi.New(httpapi.Options{Service: a.Service, Logger: log, UI: o.UI, SecureCookie: cfg.SecureCookie, Ready: db.Ping})
 	return a, nil
 }
@@ -132,19 +138,20 @@ func Open(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 // OpenLedger readies the ledger: the master key (read, or generated on
 // first start), the system's keys (opened, or generated and sealed on
 // first start), the notary that signs checkpoints with them, and, on the
-// first start with a ledger, the events recorded before it.
-func OpenLedger(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger) (*ledger.Notary, error) {
+// first start with a ledger, the events recorded before it. The master key
+// comes back too: it seals the officers' and departments' signing keys.
+func OpenLedger(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger) (*ledger.Notary, sign.MasterKey, error) {
 	var has bool
 	if err := db.Read(ctx, func(tx *store.Tx) error {
 		var err error
 		has, err = sign.HasSystemKeys(ctx, tx)
 		return err
 	}); err != nil {
-		return nil, err
+		return nil, sign.MasterKey{}, err
 	}
 	mk, err := sign.LoadMasterKey(sign.MasterKeySource{File: cfg.MasterKeyFile, Hex: cfg.MasterKey, DataDir: cfg.DataDir}, !has)
 	if err != nil {
-		return nil, err
+		return nil, sign.MasterKey{}, err
 	}
 	if mk.Generated {
 		log.Warn("generated the master key that seals the system's private keys, on first start; in production keep it elsewhere "+
@@ -153,20 +160,20 @@ func OpenLedger(ctx context.Context, cfg config.Config, db *store.DB, log *slog.
 	}
 	keys, err := sign.LoadSystemKeys(ctx, db, mk.Key)
 	if err != nil {
-		return nil, err
+		return nil, sign.MasterKey{}, err
 	}
 	notary, err := ledger.NewNotary(cfg.LedgerOrigin, keys.SM2, keys.Ed25519)
 	if err != nil {
-		return nil, err
+		return nil, sign.MasterKey{}, err
 	}
 	n, err := ledger.Backfill(ctx, db)
 	if err != nil {
-		return nil, err
+		return nil, sign.MasterKey{}, err
 	}
 	if n > 0 {
 		log.Info("ledger: appended the events recorded before it was enabled", "events", n)
 	}
-	return notary, nil
+	return notary, mk.Key, nil
 }
 
 // LoadCatalog loads the bundled Xiamen catalog, or dir when given.

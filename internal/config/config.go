@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -36,6 +37,18 @@ type Config struct {
 	MasterKey          string        // TONGBAN_MASTER_KEY only (a flag would show in ps): the master key itself, 32 hex digits
 	LedgerOrigin       string        // --ledger-origin, TONGBAN_LEDGER_ORIGIN: the ledger's name, first line of its checkpoints and name of its keys
 	CheckpointInterval time.Duration // --checkpoint-interval, TONGBAN_CHECKPOINT_INTERVAL: how often a checkpoint is signed when the ledger grew
+
+	// Electronic certificates (docs/signatures.md).
+	PublicURL string // --public-url, TONGBAN_PUBLIC_URL: the address people reach the site at; certificates' QR codes open <PublicURL>/verify/<number>. Default http://<addr>
+	CertFont  string // --cert-font, TONGBAN_CERT_FONT: TrueType CJK font file(s) for certificates (comma-separated, tried in order); default: the Debian fonts' paths
+}
+
+// PublicBase returns PublicURL, or http://<addr> without it.
+func (c Config) PublicBase() string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	return "http://" + c.Addr
 }
 
 // DefaultLedgerOrigin is the ledger's origin unless configured.
@@ -65,6 +78,8 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 		"TONGBAN_MASTER_KEY, else <data>/master.key, generated on first start)")
 	fs.StringVar(&c.LedgerOrigin, "ledger-origin", c.LedgerOrigin, "the ledger's name: first line of its checkpoints, name of its keys")
 	fs.DurationVar(&c.CheckpointInterval, "checkpoint-interval", c.CheckpointInterval, "how often a ledger checkpoint is signed when the ledger grew")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "the site's public address, e.g. https://tongban.example.gov.cn; certificates' QR codes open <public-url>/verify/<number> (default http://<addr>)")
+	fs.StringVar(&c.CertFont, "cert-font", c.CertFont, "TrueType CJK font file(s) certificates are printed with, comma-separated (default: Debian's fonts-droid-fallback and others)")
 }
 
 func (c *Config) env() {
@@ -84,6 +99,8 @@ func (c *Config) env() {
 	str("TONGBAN_MASTER_KEY_FILE", &c.MasterKeyFile)
 	str("TONGBAN_MASTER_KEY", &c.MasterKey)
 	str("TONGBAN_LEDGER_ORIGIN", &c.LedgerOrigin)
+	str("TONGBAN_PUBLIC_URL", &c.PublicURL)
+	str("TONGBAN_CERT_FONT", &c.CertFont)
 	if v, ok := os.LookupEnv("TONGBAN_CHECKPOINT_INTERVAL"); ok {
 		if d, err := time.ParseDuration(v); err == nil {
 			c.CheckpointInterval = d
@@ -107,6 +124,11 @@ func (c Config) Validate() error {
 	}
 	if c.DSN != "" && !strings.HasPrefix(c.DSN, "postgres://") && !strings.HasPrefix(c.DSN, "postgresql://") && !strings.HasPrefix(c.DSN, "mysql://") {
 		e.WithField("db", "invalid", "数据库地址须以 postgres:// 或 mysql:// 开头", "the database URL must start with postgres:// or mysql://")
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			e.WithField("public-url", "invalid", "公开地址应为 http(s)://主机[:端口][/路径]", "the public URL must be http(s)://host[:port][/path]")
+		}
 	}
 	if _, err := calendar.ParseWarnRule(c.Warn); err != nil {
 		ae := apperr.As(err)

@@ -9,7 +9,9 @@ import (
 
 	"github.com/tongban/tongban/internal/apitest"
 	"github.com/tongban/tongban/internal/app"
+	"github.com/tongban/tongban/internal/approval"
 	"github.com/tongban/tongban/internal/auth"
+	"github.com/tongban/tongban/internal/cert"
 	"github.com/tongban/tongban/internal/demo"
 	"github.com/tongban/tongban/internal/httpapi"
 	"github.com/tongban/tongban/internal/store"
@@ -32,21 +34,24 @@ var scopes = map[string]scope{
 	"get-project": byProject, "submit-stage": byProject, "withdraw-stage": byProject, "withdraw-project": byProject, "upload-material": byProject,
 	"download-material": byProject, "get-task": byTask, "act-on-task": byTask, "get-stage-board": byLead, "chase-stage": byLead,
 	"get-project-map": byProject, "get-duration-stats": unscoped, "get-project-record": byProject,
+	"get-handwriting": byProject, "list-certificates": byProject, "download-certificate": byProject, "revoke-certificate": byProject,
 }
 
 // bodies are requests that pass validation but change nothing that later
 // rows depend on (stale versions, stages not in review, invalid codes).
 var bodies = map[string]any{
-	"login":             map[string]any{"username": "nobody", "password": "wrong-password"},
-	"create-user":       map[string]any{"username": "x", "display_name": "", "password": "weak", "roles": []string{"clerk"}},
-	"put-calendar-year": map[string]any{"year": 2030, "holidays": []any{}, "workdays": []any{}},
-	"publish-catalog":   map[string]any{"files": map[string]string{"../x.yaml": "bad"}},
-	"create-project":    map[string]any{"code": "bad", "name": "x", "flow_id": "x", "district": "1", "investment": 1.0, "land_area": 1.0, "floor_area": 1.0},
-	"submit-stage":      map[string]any{},
-	"withdraw-stage":    map[string]any{"reason": "test"},
-	"withdraw-project":  map[string]any{"reason": "不再建设"}, // refused: stage 1 is in review
-	"chase-stage":       map[string]any{"message": "请加快"},
-	"act-on-task":       map[string]any{"action": "approve", "version": 999999},
+	"login":              map[string]any{"username": "nobody", "password": "wrong-password"},
+	"create-user":        map[string]any{"username": "x", "display_name": "", "password": "weak", "roles": []string{"clerk"}},
+	"put-calendar-year":  map[string]any{"year": 2030, "holidays": []any{}, "workdays": []any{}},
+	"publish-catalog":    map[string]any{"files": map[string]string{"../x.yaml": "bad"}},
+	"create-project":     map[string]any{"code": "bad", "name": "x", "flow_id": "x", "district": "1", "investment": 1.0, "land_area": 1.0, "floor_area": 1.0},
+	"submit-stage":       map[string]any{},
+	"withdraw-stage":     map[string]any{"reason": "test"},
+	"withdraw-project":   map[string]any{"reason": "不再建设"}, // refused: stage 1 is in review
+	"chase-stage":        map[string]any{"message": "请加快"},
+	"act-on-task":        map[string]any{"action": "approve", "version": 999999},
+	"revoke-key":         map[string]any{"reason": ""}, // refused: no reason
+	"revoke-certificate": map[string]any{"reason": ""}, // refused after the scope check: no reason
 }
 
 type who struct {
@@ -103,6 +108,7 @@ func TestRoleMatrix(t *testing.T) {
 
 	bodies["preview-items"] = map[string]any{"flow_id": flows[0].ID, "investment": 1.0, "land_area": 1.0, "floor_area": 1.0}
 	flowID = flows[0].ID
+	handwritingEvent, certNumber = signedWithHandwriting(t, a, applicant, flows[0].ID)
 	routes := a.Server.Routes()
 	if len(routes) < 25 {
 		t.Fatalf("only %d routes", len(routes))
@@ -168,7 +174,65 @@ func login(t *testing.T, base, user, pass string) *apitest.Client {
 	return c
 }
 
-var flowID string
+var flowID, handwritingEvent, certNumber string
+
+// signedWithHandwriting opens a second project of the same enterprise and
+// flow and has its task's department take the task through every level,
+// the clerk accepting with a handwritten signature. It returns that
+// event's id and the number of the certificate the approval issued.
+func signedWithHandwriting(t *testing.T, a *app.App, applicant auth.Principal, flow string) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	fx := apitest.MustProjectWithStage1(t, a.Service, applicant, flow, "2025-350211-47-03-000778")
+	officer := func(r auth.Role) auth.Principal {
+		var u store.User
+		if err := a.DB.Read(ctx, func(tx *store.Tx) (err error) {
+			u, err = store.GetUserByName(ctx, tx, demo.OfficerUsername(fx.TaskDept, r))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return u.Principal()
+	}
+	// A task of the same department whose item issues a certificate.
+	var tk store.TaskRow
+	for _, tr := range fx.Tasks {
+		if it, err := a.Service.Catalog().Item(tr.ItemCode, tr.ItemVersion); err == nil && tr.DeptCode == fx.TaskDept && cert.Issues(it.Result) {
+			tk = tr
+		}
+	}
+	if tk.ID == "" {
+		t.Fatalf("no task of %s in stage 1 issues a certificate", fx.TaskDept)
+	}
+	fx.TaskID = tk.ID
+	row, err := a.Service.Act(ctx, officer(auth.Clerk), fx.TaskID, workflow.ActInput{Action: approval.ActAccept, Version: tk.Version, Handwriting: apitest.PNG()})
+	if err != nil {
+		t.Fatalf("accept with handwriting: %v", err)
+	}
+	for !row.State.Concluded() {
+		if row, err = a.Service.Act(ctx, officer(auth.Role(row.Levels[row.Level].Role)), fx.TaskID, workflow.ActInput{Action: approval.ActApprove, Opinion: "同意", Version: row.Version}); err != nil {
+			t.Fatalf("approve: %v", err)
+		}
+	}
+	v, err := a.Service.GetTask(ctx, officer(auth.Clerk), fx.TaskID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certs, err := a.Service.ListCertificates(ctx, applicant, fx.ProjectID)
+	if err != nil || len(certs) != 1 || certs[0].DeptCode != fx.TaskDept {
+		t.Fatalf("the approval of %s issued %+v (%v); pick a task whose item issues a certificate", row.ItemCode, certs, err)
+	}
+	for _, e := range v.Events {
+		if e.Data["handwriting"] != nil {
+			if v.Signatures[e.ID].Status != "valid" {
+				t.Fatalf("the decision's signature: %+v", v.Signatures[e.ID])
+			}
+			return e.ID, certs[0].Number
+		}
+	}
+	t.Fatal("no event with a handwritten signature")
+	return "", ""
+}
 
 func fill(p string, fx apitest.Fixture, op string) string {
 	id := fx.ProjectID
@@ -177,7 +241,10 @@ func fill(p string, fx apitest.Fixture, op string) string {
 		id = fx.TaskID
 	case strings.HasPrefix(p, "/api/v1/materials/"):
 		id = fx.MaterialID
+	case strings.HasPrefix(p, "/api/v1/events/"):
+		id = handwritingEvent
 	}
+	p = strings.ReplaceAll(p, "{number}", certNumber)
 	if strings.HasPrefix(p, "/api/v1/catalog/flows/") {
 		id = flowID
 	}
@@ -240,5 +307,3 @@ func expect(rt httpapi.Route, u who) string {
 	}
 	return allowed
 }
-
-var _ = workflow.JobClockWarning

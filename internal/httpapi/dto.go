@@ -7,6 +7,7 @@ import (
 	"github.com/tongban/tongban/internal/approval"
 	"github.com/tongban/tongban/internal/auth"
 	"github.com/tongban/tongban/internal/calendar"
+	"github.com/tongban/tongban/internal/sign"
 	"github.com/tongban/tongban/internal/store"
 	"github.com/tongban/tongban/internal/workflow"
 )
@@ -161,8 +162,44 @@ func clockDTO(c calendar.Clock, cal *calendar.Calendar, now time.Time, concluded
 		WarnFrom: c.WarnDate().String(), Paused: c.Paused(), State: string(st), StateName: st.ZH(), Remaining: c.Remaining(cal, at)}
 }
 
-// EventDTO is one entry of a project's record.
-type EventDTO = store.Event
+// EventDTO is one entry of a project's record; a signed decision carries
+// the verdict on its signature, checked on this read.
+type EventDTO struct {
+	store.Event
+	Signature      *SignatureDTO `json:"signature,omitempty" doc:"Set on signed decisions: the SM2 signature as verified on this read"`
+	HandwritingURL string        `json:"handwriting_url,omitempty" doc:"The officer's handwritten signature image kept beside the decision (visual only)"`
+}
+
+// SignatureDTO is the verdict on an event's signature.
+type SignatureDTO struct {
+	Alg         string `json:"alg" enum:"SM2-SM3"`
+	KeyID       string `json:"key_id"`
+	SignerID    string `json:"signer_id"`
+	SignerName  string `json:"signer_name"`
+	Status      string `json:"status" enum:"valid,invalid,key_unknown" doc:"valid: the officer's key signed the event exactly as stored; invalid: the event no longer matches what was signed; key_unknown: the signature names a key that is not the stored one"`
+	Fingerprint string `json:"fingerprint" doc:"First 8 bytes of SM3 of the public key, hex"`
+}
+
+func eventDTOs(events []store.Event, verdicts map[string]sign.EventVerdict) []EventDTO {
+	out := make([]EventDTO, len(events))
+	for i, e := range events {
+		out[i] = EventDTO{Event: e}
+		if v, ok := verdicts[e.ID]; ok {
+			sd := &SignatureDTO{Alg: sign.SignatureAlg, KeyID: v.KeyID, Status: v.Status, Fingerprint: v.Fingerprint}
+			if v.Owner.Kind() == "user" {
+				sd.SignerID = v.Owner.ID()
+				if sd.SignerID == e.ActorID {
+					sd.SignerName = e.ActorName
+				}
+			}
+			out[i].Signature = sd
+		}
+		if h, _ := e.Data["handwriting"].(string); h != "" {
+			out[i].HandwritingURL = "/api/v1/events/" + e.ID + "/handwriting"
+		}
+	}
+	return out
+}
 
 // MaterialDTO is one uploaded file version.
 type MaterialDTO = store.Material

@@ -86,6 +86,39 @@ func (s *Server) routesTable() {
 			"the signed checkpoint and the public keys: `tongban ledger verify --record FILE` checks it offline. Events appended after the checkpoint are marked pending (no proof yet). Same scope as get-project."},
 		projectReaders, s.projectRecord)
 
+	// Signatures: handwritten images beside signed decisions, officers' and departments' SM2 keys.
+	s.rawRoute(huma.Operation{OperationID: "get-handwriting", Method: http.MethodGet, Path: "/api/v1/events/{id}/handwriting",
+		Summary: "手写签名图片 Handwritten signature of a decision", Tags: []string{"tasks"}, Parameters: pathParams("id"),
+		Description: "The PNG the officer drew beside a signed decision (visual only; the decision's signature is SM2). Same scope as get-project.",
+		Responses:   map[string]*huma.Response{"200": {Description: "PNG"}, "404": {Description: "problem"}}}, projectReaders, s.handwriting)
+	add(s, huma.Operation{OperationID: "list-keys", Method: http.MethodGet, Path: "/api/v1/keys", Summary: "签名密钥 Signing keys", Tags: []string{"keys"},
+		Description: "An owner's SM2 signing keys, newest first: `owner=me` (an officer's own), `user:<id>` or `dept:<code>` (security and audit administrators). Private keys never leave the server."},
+		keyReaders, s.listKeys)
+	add(s, huma.Operation{OperationID: "rotate-key", Method: http.MethodPost, Path: "/api/v1/keys/rotate", Summary: "轮换签名密钥 Rotate a signing key", Tags: []string{"keys"},
+		Description: "Retires the owner's active key (it still verifies what it signed and signs nothing new) and makes a new one; both are events of the ledger. An officer rotates `me`; the security administrator any owner."},
+		keyReaders, s.rotateKey)
+	add(s, huma.Operation{OperationID: "revoke-key", Method: http.MethodPost, Path: "/api/v1/keys/{id}/revoke", Summary: "吊销签名密钥 Revoke a signing key", Tags: []string{"keys"},
+		Description: "Withdraws a key for good: it signs nothing from now on; its owner gets a new key on next use. A ledger event."},
+		[]auth.Role{auth.SecurityAdmin}, s.revokeKey)
+
+	// Electronic certificates (电子证照): issued by approvals, verified by anyone.
+	add(s, huma.Operation{OperationID: "list-certificates", Method: http.MethodGet, Path: "/api/v1/projects/{id}/certificates", Summary: "项目的电子证照 A project's certificates", Tags: []string{"certificates"},
+		Description: "Certificates (licences, approvals, filing receipts) the project's approvals issued, signed by the issuing department's SM2 key. Same scope as get-project."}, projectReaders, s.listCertificates)
+	s.rawRoute(huma.Operation{OperationID: "download-certificate", Method: http.MethodGet, Path: "/api/v1/certificates/{number}/pdf",
+		Summary: "下载证照 PDF Download a certificate", Tags: []string{"certificates"}, Parameters: pathParams("number"),
+		Description: "The PDF as issued (byte for byte what the public verification checks). 409 while it is being made. Same scope as get-project.",
+		Responses:   map[string]*huma.Response{"200": {Description: "PDF"}, "404": {Description: "problem"}, "409": {Description: "not made yet"}}}, projectReaders, s.certificatePDF)
+	add(s, huma.Operation{OperationID: "revoke-certificate", Method: http.MethodPost, Path: "/api/v1/certificates/{number}/revoke", Summary: "撤销证照 Revoke a certificate", Tags: []string{"certificates"},
+		Description: "Revocation (撤销) by an approver of the issuing department, with a reason: an event of the project's record signed with the officer's SM2 key. Final."},
+		[]auth.Role{auth.Approver}, s.revokeCertificate)
+	add(s, huma.Operation{OperationID: "verify-certificate", Method: http.MethodGet, Path: "/api/v1/public/certificates/{number}", Summary: "核验证照 Verify a certificate", Tags: []string{"certificates"},
+		Description: "Public, no login: whether the certificate exists, its department's signature verifies, its issue is in the tamper-evident ledger (with the inclusion proof and checkpoint), and whether it was revoked."},
+		nil, s.verifyCertificate)
+	s.rawRoute(huma.Operation{OperationID: "verify-certificate-file", Method: http.MethodPost, Path: "/api/v1/public/certificates/verify",
+		Summary: "上传 PDF 核验证照 Verify a certificate file", Tags: []string{"certificates"},
+		Description: "Public, no login. multipart/form-data with the PDF in field `file` (20 MB at most): the same checks as verify-certificate, and whether the file is, byte for byte, the one issued.",
+		Responses:   map[string]*huma.Response{"200": {Description: "the verdict (VerificationDTO)"}, "400": {Description: "problem"}, "413": {Description: "too large"}}}, nil, s.verifyUpload)
+
 	// Approval map (审批地图): one project's time, and the city's.
 	add(s, huma.Operation{OperationID: "get-project-map", Method: http.MethodGet, Path: "/api/v1/projects/{id}/map", Summary: "项目审批地图 A project's approval map", Tags: []string{"map"},
 		Description: "Each stage and, for each task of its latest round, the segments of its time rebuilt from its record: waiting (received, not accepted), " +

@@ -108,7 +108,7 @@ type projectViewOut struct {
 		Stages       []StageDTO       `json:"stages"`
 		Tasks        []TaskDTO        `json:"tasks"`
 		Materials    []store.Material `json:"materials"`
-		Events       []store.Event    `json:"events"`
+		Events       []EventDTO       `json:"events"`
 		Items        []ItemNeedDTO    `json:"current_items"`
 		Requirements []RequirementDTO `json:"current_requirements"`
 	}
@@ -144,7 +144,7 @@ func (s *Server) getProject(ctx context.Context, p auth.Principal, in *idIn) (*p
 	if err := s.label(ctx, b.Tasks); err != nil {
 		return nil, err
 	}
-	b.Materials, b.Events = nonNil(v.Materials), nonNil(v.Events)
+	b.Materials, b.Events = nonNil(v.Materials), eventDTOs(v.Events, v.Signatures)
 	b.Items = []ItemNeedDTO{}
 	for _, it := range v.Items {
 		b.Items = append(b.Items, itemNeedDTO(it))
@@ -391,7 +391,7 @@ type taskViewOut struct {
 	Body struct {
 		Task         TaskDTO          `json:"task"`
 		Project      ProjectDTO       `json:"project"`
-		Events       []store.Event    `json:"events"`
+		Events       []EventDTO       `json:"events"`
 		Requirements []RequirementDTO `json:"requirements"`
 		Missing      []string         `json:"missing" doc:"Required materials of this item not uploaded"`
 	}
@@ -409,7 +409,7 @@ func (s *Server) getTask(ctx context.Context, p auth.Principal, in *idIn) (*task
 	}
 	out.Body.Task = one[0]
 	out.Body.Project = projectDTO(v.Project)
-	out.Body.Events = nonNil(v.Events)
+	out.Body.Events = eventDTOs(v.Events, v.Signatures)
 	out.Body.Requirements = requirementDTOs(v.Requirements)
 	out.Body.Missing = nonNil(v.Missing)
 	return out, nil
@@ -424,6 +424,7 @@ type actIn struct {
 		Materials   []string `json:"materials,omitempty" maxItems:"50" doc:"Materials owed (容缺) or to correct (补正)"`
 		RongqueDays int      `json:"rongque_days,omitempty" minimum:"0" maximum:"60"`
 		Version     int64    `json:"version" minimum:"1" doc:"The task version you saw: a concurrent change gives 409"`
+		Handwriting string   `json:"handwriting,omitempty" maxLength:"350000" doc:"The officer's handwritten signature drawn on the page: a data:image/png;base64 URL, at most 256 KB, 2000×1000 px. Visual only: the server signs the decision with the officer's SM2 key"`
 	}
 }
 
@@ -431,8 +432,12 @@ type taskOut struct{ Body TaskDTO }
 
 func (s *Server) actOnTask(ctx context.Context, p auth.Principal, in *actIn) (*taskOut, error) {
 	b := in.Body
+	hw, err := decodePNGDataURL(b.Handwriting)
+	if err != nil {
+		return nil, err
+	}
 	r, err := s.svc.Act(ctx, p, in.ID, workflow.ActInput{Action: approval.Action(b.Action), Opinion: b.Opinion, Agree: b.Agree, Materials: b.Materials,
-		RongqueDays: b.RongqueDays, Version: b.Version})
+		RongqueDays: b.RongqueDays, Version: b.Version, Handwriting: hw})
 	if err != nil {
 		return nil, err
 	}

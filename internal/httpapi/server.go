@@ -211,15 +211,19 @@ func rolesDoc(roles []auth.Role) string {
 }
 
 // rawRoute registers a plain handler (streaming uploads and downloads)
-// with the same role check, and documents it in the OpenAPI document.
+// with the same role check (nil roles: a public route), and documents it in the OpenAPI document.
 func (s *Server) rawRoute(op huma.Operation, roles []auth.Role, h func(w http.ResponseWriter, r *http.Request, p auth.Principal) error) {
-	op.Security = []map[string][]string{{"session": {}}}
-	op.Description += rolesDoc(roles)
+	if roles != nil {
+		op.Security = []map[string][]string{{"session": {}}}
+		op.Description += rolesDoc(roles)
+	}
 	s.routes = append(s.routes, Route{Method: op.Method, Path: op.Path, OpID: op.OperationID, Roles: roles, Summary: op.Summary})
 	s.api.OpenAPI().AddOperation(&op)
 	s.mux.HandleFunc(op.Method+" "+op.Path, func(w http.ResponseWriter, r *http.Request) {
 		p, _ := r.Context().Value(keyPrincipal).(auth.Principal)
-		if err := allow(p, roles); err != nil {
+		if roles == nil {
+			p = auth.Principal{} // public: the same for everyone
+		} else if err := allow(p, roles); err != nil {
 			writeProblem(w, r, s.log, err)
 			return
 		}

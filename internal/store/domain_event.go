@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/tongban/tongban/internal/apperr"
@@ -27,6 +29,9 @@ type Event struct {
 	Opinion   string         `json:"opinion,omitempty"`
 	Data      map[string]any `json:"data,omitempty"`
 	At        time.Time      `json:"at"`
+	// DataText is the data column as stored (set when read): the exact
+	// text signatures and the ledger are computed from.
+	DataText string `json:"-"`
 }
 
 // AppendHook is called inside the transaction after each event is stored;
@@ -80,8 +85,7 @@ const errEventIncomplete = eventError("event without project or kind")
 
 // ListEvents returns a project's events in order, optionally one task's.
 func ListEvents(ctx context.Context, tx *Tx, projectID, taskID string) ([]Event, error) {
-	q := `SELECT seq, id, project_id, stage_id, task_id, kind, actor_id, actor_name, actor_role, from_state, to_state, from_level, to_level, opinion, data, at
-FROM events WHERE project_id=?`
+	q := `SELECT ` + eventCols + ` FROM events WHERE project_id=?`
 	args := []any{projectID}
 	if taskID != "" {
 		q += ` AND task_id=?`
@@ -94,20 +98,38 @@ FROM events WHERE project_id=?`
 	defer rows.Close()
 	var out []Event
 	for rows.Next() {
-		var e Event
-		var data string
-		var at int64
-		if err := rows.Scan(&e.Seq, &e.ID, &e.ProjectID, &e.StageID, &e.TaskID, &e.Kind, &e.ActorID, &e.ActorName, &e.ActorRole,
-			&e.From, &e.To, &e.FromLevel, &e.ToLevel, &e.Opinion, &data, &at); err != nil {
+		e, err := scanEvent(rows)
+		if err != nil {
 			return nil, err
-		}
-		e.At = fromMS(at)
-		if data != "" && data != "{}" {
-			if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
-				return nil, apperr.Wrap(err, "decode event data")
-			}
 		}
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+const eventCols = `seq, id, project_id, stage_id, task_id, kind, actor_id, actor_name, actor_role, from_state, to_state, from_level, to_level, opinion, data, at`
+
+func scanEvent(sc interface{ Scan(...any) error }) (Event, error) {
+	var e Event
+	var at int64
+	if err := sc.Scan(&e.Seq, &e.ID, &e.ProjectID, &e.StageID, &e.TaskID, &e.Kind, &e.ActorID, &e.ActorName, &e.ActorRole,
+		&e.From, &e.To, &e.FromLevel, &e.ToLevel, &e.Opinion, &e.DataText, &at); err != nil {
+		return e, err
+	}
+	e.At = fromMS(at)
+	if e.DataText != "" && e.DataText != "{}" {
+		if err := json.Unmarshal([]byte(e.DataText), &e.Data); err != nil {
+			return e, apperr.Wrap(err, "decode event data")
+		}
+	}
+	return e, nil
+}
+
+// GetEvent returns one event by id; apperr.NotFound if there is none.
+func GetEvent(ctx context.Context, tx *Tx, id string) (Event, error) {
+	e, err := scanEvent(tx.QueryRow(ctx, `SELECT `+eventCols+` FROM events WHERE id=?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, apperr.New(apperr.NotFound, "event.not_found", "记录不存在或无权查看", "event not found or not visible to you")
+	}
+	return e, MapError(tx.Dialect(), err)
 }

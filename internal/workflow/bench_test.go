@@ -22,15 +22,31 @@ import (
 // bench catalog (catalogs/bench: 3 departments per stage, 2 levels, no
 // materials). It is the in-process part of tongbench's decisions
 // scenario, for profiling: go test -run '^$' -bench Decision -cpuprofile.
+//
+// Three variants show what the record's guarantees cost per decision:
+// "core" (no ledger, no signatures), "ledger" (every event into the SM3
+// Merkle ledger) and "ledger+sign" (as the server runs: also every
+// decision SM2-signed by the officer's key, and each approval's
+// certificate signed by the department's key).
 func BenchmarkDecision(b *testing.B) {
+	variants := []struct {
+		name string
+		opt  func(*workflow.Options)
+	}{
+		{"core", func(o *workflow.Options) { o.Hook, o.Keys = nil, nil }},
+		{"ledger", func(o *workflow.Options) { o.Keys = nil }},
+		{"ledger+sign", func(*workflow.Options) {}},
+	}
 	for _, d := range storetest.Dialects() {
-		b.Run(string(d), func(b *testing.B) { benchDecision(b, d) })
+		for _, v := range variants {
+			b.Run(string(d)+"/"+v.name, func(b *testing.B) { benchDecision(b, d, v.opt) })
+		}
 	}
 }
 
-func benchDecision(b *testing.B, d store.Dialect) {
+func benchDecision(b *testing.B, d store.Dialect, opt func(*workflow.Options)) {
 	ctx := context.Background()
-	svc, _ := apitest.NewService(b, d, os.DirFS("../../catalogs"), "bench", func() time.Time { return time.Date(2025, 3, 3, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)) })
+	svc, _ := apitest.NewService(b, d, os.DirFS("../../catalogs"), "bench", func() time.Time { return time.Date(2025, 3, 3, 9, 0, 0, 0, time.FixedZone("CST", 8*3600)) }, opt)
 	u, err := svc.CreateUserAsSystem(ctx, workflow.UserInput{Username: "qiye", DisplayName: "基准", Password: "Xm-Approval-2025!", Roles: []auth.Role{auth.Applicant},
 		EnterpriseUSCC: usccA, EnterpriseName: "厦门基准有限公司"})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/tongban/tongban/internal/approval"
 	"github.com/tongban/tongban/internal/auth"
 	"github.com/tongban/tongban/internal/catalog"
+	"github.com/tongban/tongban/internal/sign"
 	"github.com/tongban/tongban/internal/store"
 )
 
@@ -17,6 +18,9 @@ type ProjectView struct {
 	Tasks     []store.TaskRow
 	Materials []store.Material
 	Events    []store.Event
+	// Signatures are the verdicts on the signed events, by event id,
+	// checked on this read.
+	Signatures map[string]sign.EventVerdict
 	// Requirements of the current stage (items and materials), for the applicant's checklist.
 	Items        []catalog.MatchedItem
 	Requirements []Requirement
@@ -40,6 +44,9 @@ func (s *Service) GetProject(ctx context.Context, p auth.Principal, id string) (
 			return err
 		}
 		if v.Events, err = store.ListEvents(ctx, tx, id, ""); err != nil {
+			return err
+		}
+		if v.Signatures, err = s.verifyEvents(ctx, tx, v.Events); err != nil {
 			return err
 		}
 		if v.Project.State == approval.ProjectActive {
@@ -126,6 +133,7 @@ type TaskView struct {
 	Task         store.TaskRow
 	Project      approval.Project
 	Events       []store.Event
+	Signatures   map[string]sign.EventVerdict // verdicts on the signed events, by event id
 	Requirements []Requirement
 	Missing      []string
 }
@@ -150,6 +158,9 @@ func (s *Service) GetTask(ctx context.Context, p auth.Principal, id string) (Tas
 			return err
 		}
 		if v.Events, err = store.ListEvents(ctx, tx, v.Task.ProjectID, id); err != nil {
+			return err
+		}
+		if v.Signatures, err = s.verifyEvents(ctx, tx, v.Events); err != nil {
 			return err
 		}
 		if _, v.Requirements, err = s.StageRequirements(ctx, tx, v.Project, v.Task.Stage); err != nil {

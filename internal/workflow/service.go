@@ -18,6 +18,7 @@ import (
 	"github.com/tongban/tongban/internal/calendar"
 	"github.com/tongban/tongban/internal/catalog"
 	"github.com/tongban/tongban/internal/ledger"
+	"github.com/tongban/tongban/internal/sign"
 	"github.com/tongban/tongban/internal/store"
 )
 
@@ -32,6 +33,12 @@ type Service struct {
 	hook     store.AppendHook
 	log      *slog.Logger
 	notary   *ledger.Notary
+	keys     *sign.Keyring
+	// publicURL is the base URL certificates' QR codes open; certFontPath
+	// the configured font (cert.OpenFont).
+	publicURL    string
+	certFontPath string
+	certFont     certFont
 	// checkpointEvery is the interval of the ledger checkpoint job.
 	checkpointEvery time.Duration
 }
@@ -50,12 +57,25 @@ type Options struct {
 	// records); CheckpointEvery is how often (DefaultCheckpointEvery).
 	Ledger          *ledger.Notary
 	CheckpointEvery time.Duration
+	// Keys signs officers' decisions (SM2) with their keys and
+	// departments' certificates with theirs; nil: decisions unsigned
+	// (only tools that measure the core without it).
+	Keys *sign.Keyring
+	// PublicURL is where the public verification page is reached
+	// (certificates' QR codes); CertFont the certificates' font file(s),
+	// "" for the default search (cert.FindFont).
+	PublicURL string
+	CertFont  string
 }
 
 // New returns a Service.
 func New(o Options) *Service {
 	s := &Service{db: o.DB, catalogs: o.Catalogs, blobs: o.Blobs, now: o.Now, warn: o.Warn, hook: o.Hook, log: o.Logger,
-		notary: o.Ledger, checkpointEvery: o.CheckpointEvery}
+		notary: o.Ledger, checkpointEvery: o.CheckpointEvery, keys: o.Keys,
+		publicURL: o.PublicURL, certFontPath: o.CertFont}
+	if s.publicURL == "" {
+		s.publicURL = "http://127.0.0.1:8080"
+	}
 	if s.checkpointEvery <= 0 {
 		s.checkpointEvery = DefaultCheckpointEvery
 	}

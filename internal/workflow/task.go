@@ -14,6 +14,7 @@ import (
 	"github.com/tongban/tongban/internal/approval"
 	"github.com/tongban/tongban/internal/auth"
 	"github.com/tongban/tongban/internal/jobs"
+	"github.com/tongban/tongban/internal/sign"
 	"github.com/tongban/tongban/internal/store"
 )
 
@@ -37,6 +38,10 @@ type ActInput struct {
 	Agree       bool
 	Materials   []string
 	RongqueDays int
+	// Handwriting is the officer's handwritten signature drawn on the
+	// page, a PNG (visual only: the decision is signed with SM2). Kept
+	// beside the decision; its SHA-256 is in the signed content.
+	Handwriting []byte
 	// Version is the task version the actor saw. Two officers acting on the
 	// same version: exactly one succeeds, the other gets a conflict.
 	Version int64
@@ -116,10 +121,30 @@ func (s *Service) act(ctx context.Context, tx *store.Tx, p auth.Principal, syste
 	if t.Clock != nil {
 		data["due"] = t.Clock.DueDate().String()
 	}
-	if err := s.appendEvent(ctx, tx, store.Event{ProjectID: t.ProjectID, StageID: t.StageID, TaskID: t.ID, Kind: string(in.Action),
+	if len(in.Handwriting) > 0 && !system {
+		key, err := s.putHandwriting(ctx, in.Handwriting)
+		if err != nil {
+			return row, err
+		}
+		data["handwriting"] = key
+	}
+	e := store.Event{ProjectID: t.ProjectID, StageID: t.StageID, TaskID: t.ID, Kind: string(in.Action),
 		ActorID: id, ActorName: name, ActorRole: role, From: strconv.Itoa(int(ch.From)), To: strconv.Itoa(int(ch.To)),
-		FromLevel: ch.FromLevel, ToLevel: ch.ToLevel, Opinion: ch.Opinion, At: now, Data: data}); err != nil {
+		FromLevel: ch.FromLevel, ToLevel: ch.ToLevel, Opinion: ch.Opinion, At: now, Data: data}
+	// Every officer's decision is signed with the officer's own key over
+	// what the record will show (sign.DecisionContent).
+	if !system && s.keys != nil {
+		if err := s.keys.SignEvent(ctx, tx, sign.UserOwner(p.UserID), &e); err != nil {
+			return row, err
+		}
+	}
+	if err := s.appendEvent(ctx, tx, e); err != nil {
 		return row, err
+	}
+	if !system && t.State.Passed() && !ch.From.Passed() {
+		if err := s.issueCertificate(ctx, tx, p, t); err != nil {
+			return row, err
+		}
 	}
 	if err := s.scheduleTimers(ctx, tx, t); err != nil {
 		return row, err
