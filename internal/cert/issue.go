@@ -221,7 +221,7 @@ func Issue(ctx context.Context, tx *store.Tx, keys *sign.Keyring, hook store.App
 		return Row{}, err
 	}
 	owner := sign.DeptOwner(in.Task.DeptCode)
-	sig, err := keys.Sign(ctx, tx, owner, canon)
+	sig, err := keys.Sign(ctx, tx, owner, canon, in.At)
 	if err != nil {
 		return Row{}, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/tongban/tongban/internal/apperr"
 	"github.com/tongban/tongban/internal/calendar"
 	"github.com/tongban/tongban/internal/demo"
+	"github.com/tongban/tongban/internal/sign"
 	"github.com/tongban/tongban/internal/store"
 	"github.com/tongban/tongban/internal/workflow"
 )
@@ -169,6 +170,22 @@ func TestSeedHistory(t *testing.T) {
 		if !kinds[want] {
 			t.Errorf("no %q event in the history", want)
 		}
+	}
+
+	// Every officer's decision carries a signature that verifies; the
+	// approvals of licence, approval and filing items issued certificates.
+	if err := svc.DB().Read(context.Background(), func(tx *store.Tx) error {
+		rep, err := sign.CheckStore(context.Background(), tx)
+		officerActs := count(t, svc, `SELECT COUNT(*) FROM events WHERE actor_role IN ('clerk','reviewer','approver') AND task_id <> '' AND kind NOT LIKE 'cert.%'`)
+		if err == nil && rep.Signed != officerActs {
+			t.Errorf("%d signed events, want the %d officers' decisions", rep.Signed, officerActs)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(t, svc, `SELECT COUNT(*) FROM certificates`); got < 10 {
+		t.Errorf("%d certificates in the demo, want the approvals' (at least 10)", got)
 	}
 
 	if lines := strings.Count(progress, "\n"); lines < 5 || !strings.Contains(progress, "100%") {

@@ -102,7 +102,7 @@ func (r *Keyring) SignEvent(ctx context.Context, tx *store.Tx, owner Owner, e *s
 	if err != nil {
 		return err
 	}
-	sig, err := r.Sign(ctx, tx, owner, msg)
+	sig, err := r.Sign(ctx, tx, owner, msg, e.At)
 	if err != nil {
 		return err
 	}

@@ -205,13 +205,13 @@ func activeKey(ctx context.Context, tx *store.Tx, owner Owner) (k KeyInfo, seale
 
 // ensureActive returns the owner's active key, making one (sealed, with its
 // key.create event) when it has none.
-func (r *Keyring) ensureActive(ctx context.Context, tx *store.Tx, owner Owner, actor Actor, why string) (KeyInfo, *sm2.PrivateKey, error) {
+func (r *Keyring) ensureActive(ctx context.Context, tx *store.Tx, owner Owner, actor Actor, why string, at time.Time) (KeyInfo, *sm2.PrivateKey, error) {
 	k, sealed, ok, err := activeKey(ctx, tx, owner)
 	if err != nil {
 		return k, nil, err
 	}
 	if !ok {
-		if err := r.create(ctx, tx, owner, actor, why); err != nil {
+		if err := r.create(ctx, tx, owner, actor, why, at); err != nil {
 			return k, nil, err
 		}
 		// Read back: a concurrent first use may have won the insert.
@@ -227,7 +227,7 @@ func (r *Keyring) ensureActive(ctx context.Context, tx *store.Tx, owner Owner, a
 
 // create makes a new active key for owner, unless another transaction did
 // so first (then nothing is written).
-func (r *Keyring) create(ctx context.Context, tx *store.Tx, owner Owner, actor Actor, why string) error {
+func (r *Keyring) create(ctx context.Context, tx *store.Tx, owner Owner, actor Actor, why string, at time.Time) error {
 	priv, err := sm2.GenerateKey(rand.Reader)
 	if err != nil {
 		return apperr.Wrap(err, "generate SM2 key")
@@ -241,7 +241,7 @@ func (r *Keyring) create(ctx context.Context, tx *store.Tx, owner Owner, actor A
 	if err != nil {
 		return err
 	}
-	now := tx.Now().UTC()
+	now := at.UTC()
 	inserted, err := tx.InsertIgnore(ctx, "signing_keys",
 		[]string{"id", "owner", "active_owner", "algorithm", "public_key", "sealed_private", "state", "created_at"},
 		[]any{id, string(owner), string(owner), AlgSM2Name, pub, sealed, KeyActive, now.UnixMilli()}, []string{"active_owner"})
@@ -249,32 +249,32 @@ func (r *Keyring) create(ctx context.Context, tx *store.Tx, owner Owner, actor A
 		return err
 	}
 	r.remember(id, priv)
-	return r.keyEvent(ctx, tx, EventKeyCreate, actor, why, map[string]any{"key": id, "owner": string(owner), "alg": AlgSM2Name, "pub": hex.EncodeToString(pub)})
+	return r.keyEvent(ctx, tx, EventKeyCreate, actor, why, at, map[string]any{"key": id, "owner": string(owner), "alg": AlgSM2Name, "pub": hex.EncodeToString(pub)})
 }
 
-func (r *Keyring) keyEvent(ctx context.Context, tx *store.Tx, kind string, actor Actor, opinion string, data map[string]any) error {
+func (r *Keyring) keyEvent(ctx context.Context, tx *store.Tx, kind string, actor Actor, opinion string, at time.Time, data map[string]any) error {
 	_, err := store.AppendEvent(ctx, tx, store.Event{ProjectID: KeysRecord, Kind: kind, ActorID: actor.ID, ActorName: actor.Name, ActorRole: actor.Role,
-		Opinion: opinion, Data: data, At: tx.Now()}, r.hook)
+		Opinion: opinion, Data: data, At: at}, r.hook)
 	return err
 }
 
 // Rotate retires the owner's active key, if any, and makes a new one. The
 // retired key still verifies what it signed and signs nothing new.
-func (r *Keyring) Rotate(ctx context.Context, tx *store.Tx, owner Owner, actor Actor, reason string) (KeyInfo, error) {
+func (r *Keyring) Rotate(ctx context.Context, tx *store.Tx, owner Owner, actor Actor, reason string, at time.Time) (KeyInfo, error) {
 	k, _, ok, err := activeKey(ctx, tx, owner)
 	if err != nil {
 		return KeyInfo{}, err
 	}
 	if ok {
-		if _, err := tx.Exec(ctx, `UPDATE signing_keys SET state=?, active_owner=NULL, retired_at=? WHERE id=?`, KeyRetired, tx.Now().UTC().UnixMilli(), k.ID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE signing_keys SET state=?, active_owner=NULL, retired_at=? WHERE id=?`, KeyRetired, at.UTC().UnixMilli(), k.ID); err != nil {
 			return KeyInfo{}, err
 		}
 		r.forget(k.ID)
-		if err := r.keyEvent(ctx, tx, EventKeyRetire, actor, reason, map[string]any{"key": k.ID, "owner": string(owner)}); err != nil {
+		if err := r.keyEvent(ctx, tx, EventKeyRetire, actor, reason, at, map[string]any{"key": k.ID, "owner": string(owner)}); err != nil {
 			return KeyInfo{}, err
 		}
 	}
-	if err := r.create(ctx, tx, owner, actor, reason); err != nil {
+	if err := r.create(ctx, tx, owner, actor, reason, at); err != nil {
 		return KeyInfo{}, err
 	}
 	nk, _, ok, err := activeKey(ctx, tx, owner)
@@ -287,7 +287,7 @@ func (r *Keyring) Rotate(ctx context.Context, tx *store.Tx, owner Owner, actor A
 // Revoke withdraws a key for good: it signs nothing from now on (its owner
 // gets a new key on next use). What it signed before stays on the record;
 // the ledger orders the revocation after it.
-func (r *Keyring) Revoke(ctx context.Context, tx *store.Tx, id string, actor Actor, reason string) (KeyInfo, error) {
+func (r *Keyring) Revoke(ctx context.Context, tx *store.Tx, id string, actor Actor, reason string, at time.Time) (KeyInfo, error) {
 	reason = strings.TrimSpace(reason)
 	if err := CheckRevokeReason(reason); err != nil {
 		return KeyInfo{}, err
@@ -300,7 +300,7 @@ func (r *Keyring) Revoke(ctx context.Context, tx *store.Tx, id string, actor Act
 		return k, apperr.New(apperr.Conflict, "sign.key_revoked_already", "该密钥已吊销", "this key is revoked already")
 	}
 	res, err := tx.Exec(ctx, `UPDATE signing_keys SET state=?, active_owner=NULL, revoked_at=?, revoke_reason=? WHERE id=? AND state<>?`,
-		KeyRevoked, tx.Now().UTC().UnixMilli(), reason, id, KeyRevoked)
+		KeyRevoked, at.UTC().UnixMilli(), reason, id, KeyRevoked)
 	if err != nil {
 		return k, err
 	}
@@ -308,7 +308,7 @@ func (r *Keyring) Revoke(ctx context.Context, tx *store.Tx, id string, actor Act
 		return k, err
 	}
 	r.forget(id)
-	if err := r.keyEvent(ctx, tx, EventKeyRevoke, actor, reason, map[string]any{"key": id, "owner": string(k.Owner), "reason": reason}); err != nil {
+	if err := r.keyEvent(ctx, tx, EventKeyRevoke, actor, reason, at, map[string]any{"key": id, "owner": string(k.Owner), "reason": reason}); err != nil {
 		return k, err
 	}
 	return GetKey(ctx, tx, id)
@@ -331,10 +331,10 @@ type Signature struct {
 }
 
 // Sign signs msg with the owner's active key inside tx, making the key on
-// first use. The key's row stays locked until tx ends, so a revocation
+// first use (at: the time recorded for a new key). The key's row stays locked until tx ends, so a revocation
 // cannot slip between the choice of the key and the commit.
-func (r *Keyring) Sign(ctx context.Context, tx *store.Tx, owner Owner, msg []byte) (Signature, error) {
-	k, priv, err := r.ensureActive(ctx, tx, owner, SystemActor, "首次签名时生成")
+func (r *Keyring) Sign(ctx context.Context, tx *store.Tx, owner Owner, msg []byte, at time.Time) (Signature, error) {
+	k, priv, err := r.ensureActive(ctx, tx, owner, SystemActor, "首次签名时生成", at)
 	if err != nil {
 		return Signature{}, err
 	}

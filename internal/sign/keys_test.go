@@ -119,7 +119,7 @@ func TestKeysSignRotateRevoke(t *testing.T) {
 		// decisions use the new key.
 		var list []sign.KeyInfo
 		write(t, db, func(tx *store.Tx) (err error) {
-			_, err = kr.Rotate(ctx, tx, officer, sign.Actor{ID: "sec", Name: "安全管理员", Role: "secadmin"}, "年度轮换")
+			_, err = kr.Rotate(ctx, tx, officer, sign.Actor{ID: "sec", Name: "安全管理员", Role: "secadmin"}, "年度轮换", at)
 			return err
 		})
 		e2 := decide("同意，轮换后。")
@@ -135,17 +135,17 @@ func TestKeysSignRotateRevoke(t *testing.T) {
 		// a new key; revoking twice is a conflict; a reason is required.
 		current := sign.VerifyEvent(got2, []byte(got2.DataText), keys2).KeyID
 		write(t, db, func(tx *store.Tx) error {
-			if _, err := kr.Revoke(ctx, tx, current, sign.Actor{ID: "sec"}, " "); !apperr.Is(err, apperr.Invalid) {
+			if _, err := kr.Revoke(ctx, tx, current, sign.Actor{ID: "sec"}, " ", at); !apperr.Is(err, apperr.Invalid) {
 				return fmt.Errorf("revoke without reason: %v", err)
 			}
-			k, err := kr.Revoke(ctx, tx, current, sign.Actor{ID: "sec", Name: "安全管理员", Role: "secadmin"}, "私钥可能泄露")
+			k, err := kr.Revoke(ctx, tx, current, sign.Actor{ID: "sec", Name: "安全管理员", Role: "secadmin"}, "私钥可能泄露", at)
 			if err != nil || k.State != sign.KeyRevoked || k.RevokedAt == nil {
 				return fmt.Errorf("revoke: %+v %v", k, err)
 			}
 			return nil
 		})
 		write(t, db, func(tx *store.Tx) error {
-			if _, err := kr.Revoke(ctx, tx, current, sign.Actor{ID: "sec"}, "again"); !apperr.Is(err, apperr.Conflict) {
+			if _, err := kr.Revoke(ctx, tx, current, sign.Actor{ID: "sec"}, "again", at); !apperr.Is(err, apperr.Conflict) {
 				return fmt.Errorf("revoke twice: %v", err)
 			}
 			return nil
@@ -176,7 +176,7 @@ func TestKeysSignRotateRevoke(t *testing.T) {
 		other[0] = 10
 		kr2 := sign.NewKeyring(other, ledger.Hook)
 		err := db.Write(ctx, func(tx *store.Tx) error {
-			_, err := kr2.Sign(ctx, tx, officer, []byte("x"))
+			_, err := kr2.Sign(ctx, tx, officer, []byte("x"), at)
 			return err
 		})
 		if ae := apperr.As(err); ae.Key != "sign.master_key_wrong" {
@@ -210,7 +210,7 @@ func TestCheckStoreDetectsTampering(t *testing.T) {
 			})
 		}
 		write(t, db, func(tx *store.Tx) error {
-			_, err := kr.Rotate(ctx, tx, b, sign.SystemActor, "rotate")
+			_, err := kr.Rotate(ctx, tx, b, sign.SystemActor, "rotate", at)
 			return err
 		})
 		undo := errors.New("undo")

@@ -20,7 +20,7 @@ type KeyView struct {
 // officers their own; security and audit administrators any (security
 // administrators alone change them).
 func (s *Service) keyOwner(ctx context.Context, tx *store.Tx, p auth.Principal, owner string, manage bool) (sign.Owner, string, error) {
-	officer := p.HasAny(auth.Clerk, auth.Reviewer, auth.Approver, auth.LeadCoordinator)
+	officer := isOfficer(p)
 	if owner == "me" || owner == string(sign.UserOwner(p.UserID)) {
 		if !officer && !p.Has(auth.SecurityAdmin) && !(p.Has(auth.AuditAdmin) && !manage) {
 			return "", "", apperr.New(apperr.Forbidden, "sign.no_key", "只有审批人员有签名密钥", "only officers have signing keys")
@@ -91,7 +91,7 @@ func (s *Service) RotateKey(ctx context.Context, p auth.Principal, owner string)
 			return err
 		}
 		id, name, role := actorFields(p)
-		_, err = s.keys.Rotate(ctx, tx, o, sign.Actor{ID: id, Name: name, Role: role}, "密钥轮换")
+		_, err = s.keys.Rotate(ctx, tx, o, sign.Actor{ID: id, Name: name, Role: role}, "密钥轮换", s.now())
 		return err
 	})
 	if err != nil {
@@ -119,7 +119,7 @@ func (s *Service) RevokeKey(ctx context.Context, p auth.Principal, id, reason st
 			return err
 		}
 		aid, aname, role := actorFields(p)
-		k, err = s.keys.Revoke(ctx, tx, id, sign.Actor{ID: aid, Name: aname, Role: role}, reason)
+		k, err = s.keys.Revoke(ctx, tx, id, sign.Actor{ID: aid, Name: aname, Role: role}, reason, s.now())
 		out = KeyView{KeyInfo: k, OwnerName: name}
 		return err
 	})

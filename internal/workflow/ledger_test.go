@@ -95,8 +95,9 @@ func TestConcurrentDecisionsLedger(t *testing.T) {
 			if err := svc.ArmCheckpoints(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if n, err := r.RunDue(ctx); err != nil || n != 1 {
-				t.Fatalf("RunDue = %d, %v; want the checkpoint job", n, err)
+			r.Handle(workflow.JobCertRender, svc.HandleCertRender)
+			if n, err := r.RunDue(ctx); err != nil || n != 1+len(tasks) {
+				t.Fatalf("RunDue = %d, %v; want the checkpoint job and one certificate per approval (%d)", n, err, len(tasks))
 			}
 			var rep ledger.StoreReport
 			var events, waiting int

@@ -38,7 +38,7 @@ type Service struct {
 	// the configured font (cert.OpenFont).
 	publicURL    string
 	certFontPath string
-	certFont     certFont
+	certFont     *certFont
 	// checkpointEvery is the interval of the ledger checkpoint job.
 	checkpointEvery time.Duration
 }
@@ -72,7 +72,7 @@ type Options struct {
 func New(o Options) *Service {
 	s := &Service{db: o.DB, catalogs: o.Catalogs, blobs: o.Blobs, now: o.Now, warn: o.Warn, hook: o.Hook, log: o.Logger,
 		notary: o.Ledger, checkpointEvery: o.CheckpointEvery, keys: o.Keys,
-		publicURL: o.PublicURL, certFontPath: o.CertFont}
+		publicURL: o.PublicURL, certFontPath: o.CertFont, certFont: &certFont{}}
 	if s.publicURL == "" {
 		s.publicURL = "http://127.0.0.1:8080"
 	}
@@ -229,7 +229,7 @@ func (s *Service) ImportCalendarYear(ctx context.Context, yf calendar.YearFile, 
 // from now: the demo history is written with past timestamps this way.
 func (s *Service) WithClock(now func() time.Time) *Service {
 	c := &Service{db: s.db, catalogs: s.catalogs, blobs: s.blobs, now: now, warn: s.warn, hook: s.hook, log: s.log,
-		notary: s.notary, checkpointEvery: s.checkpointEvery}
+		notary: s.notary, checkpointEvery: s.checkpointEvery, keys: s.keys, publicURL: s.publicURL, certFontPath: s.certFontPath, certFont: s.certFont}
 	c.cal.Store(s.cal.Load())
 	return c
 }

@@ -133,7 +133,7 @@ func (s *Service) act(ctx context.Context, tx *store.Tx, p auth.Principal, syste
 		FromLevel: ch.FromLevel, ToLevel: ch.ToLevel, Opinion: ch.Opinion, At: now, Data: data}
 	// Every officer's decision is signed with the officer's own key over
 	// what the record will show (sign.DecisionContent).
-	if !system && s.keys != nil {
+	if !system && s.keys != nil && isOfficer(p) {
 		if err := s.keys.SignEvent(ctx, tx, sign.UserOwner(p.UserID), &e); err != nil {
 			return row, err
 		}
@@ -141,7 +141,7 @@ func (s *Service) act(ctx context.Context, tx *store.Tx, p auth.Principal, syste
 	if err := s.appendEvent(ctx, tx, e); err != nil {
 		return row, err
 	}
-	if !system && t.State.Passed() && !ch.From.Passed() {
+	if !system && isOfficer(p) && t.State.Passed() && !ch.From.Passed() {
 		if err := s.issueCertificate(ctx, tx, p, t); err != nil {
 			return row, err
 		}
@@ -160,6 +160,13 @@ func (s *Service) act(ctx context.Context, tx *store.Tx, p auth.Principal, syste
 	row.Task = t
 	row.ClockState = clockState
 	return row, nil
+}
+
+// isOfficer: officers have signing keys and sign their decisions;
+// applicants' own actions on a task (resubmitting, withdrawing) are
+// recorded unsigned.
+func isOfficer(p auth.Principal) bool {
+	return p.HasAny(auth.Clerk, auth.Reviewer, auth.Approver, auth.LeadCoordinator)
 }
 
 // canTouchTask is the coarse scope check before the domain's own: the
