@@ -70,7 +70,8 @@ func (s *Server) routesTable() {
 	add(s, huma.Operation{OperationID: "list-tasks", Method: http.MethodGet, Path: "/api/v1/tasks", Summary: "待办 To-do list by deadline", Tags: []string{"tasks"}}, officersAndSup, s.listTasks)
 	add(s, huma.Operation{OperationID: "get-task", Method: http.MethodGet, Path: "/api/v1/tasks/{id}", Summary: "办件详情 Task", Tags: []string{"tasks"}},
 		[]auth.Role{auth.Applicant, auth.Clerk, auth.Reviewer, auth.Approver, auth.LeadCoordinator, auth.Supervisor, auth.AuditAdmin}, s.getTask)
-	add(s, huma.Operation{OperationID: "act-on-task", Method: http.MethodPost, Path: "/api/v1/tasks/{id}/actions", Summary: "办理 Act on a task", Tags: []string{"tasks"}}, deciders, s.actOnTask)
+	add(s, huma.Operation{OperationID: "act-on-task", Method: http.MethodPost, Path: "/api/v1/tasks/{id}/actions", Summary: "办理 Act on a task", Tags: []string{"tasks"},
+		MaxBodyBytes: 512 << 10}, deciders, s.actOnTask) // room for a 256 KB handwritten signature in base64
 
 	// The tamper-evident ledger (docs/ledger.md): a transparency log's checkpoint, keys and proofs are public.
 	add(s, huma.Operation{OperationID: "get-ledger-checkpoint", Method: http.MethodGet, Path: "/api/v1/ledger/checkpoint", Summary: "账本最新检查点 Latest ledger checkpoint", Tags: []string{"ledger"},
