@@ -580,7 +580,7 @@ func tryEmbed(fc *face) (err error) {
 	p.AddPage()
 	p.SetFont("probe", "", 12)
 	var sample []rune
-	for _, r := range []rune("证A1") {
+	for _, r := range "证A1" {
 		if _, ok := fc.widths[r]; ok {
 			sample = append(sample, r)
 		}
@@ -592,6 +592,9 @@ func tryEmbed(fc *face) (err error) {
 
 // faceOf returns the index of the first face that has a glyph for r, or 0.
 func (f *Font) faceOf(r rune) int {
+	if r > 0xFFFF {
+		r = missingChar
+	}
 	for i, fc := range f.faces {
 		if _, ok := fc.widths[r]; ok {
 			return i
@@ -603,6 +606,9 @@ func (f *Font) faceOf(r rune) int {
 // advance returns the advance of r in face i in 1/1000 em; an unmapped rune
 // gets the width of a CJK ideograph, which is what .notdef boxes look like.
 func (f *Font) advance(i int, r rune) float64 {
+	if r > 0xFFFF {
+		r = missingChar
+	}
 	if w, ok := f.faces[i].widths[r]; ok {
 		return float64(w)
 	}

@@ -89,7 +89,15 @@ func render(d Document, f *Font) (*rendered, error) { return renderCut(d, f, tru
 
 // renderCut renders with the fonts cut down to the certificate's
 // characters (cut) or whole.
-func renderCut(d Document, f *Font, cut bool) (*rendered, error) {
+func renderCut(d Document, f *Font, cut bool) (out *rendered, err error) {
+	// The PDF library panics on some malformed input instead of returning
+	// an error; a certificate that cannot be rendered must not take the
+	// server down.
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, apperr.Wrap(fmt.Errorf("panic: %v", p), "cert: render")
+		}
+	}()
 	if f == nil || len(f.faces) == 0 {
 		return nil, apperr.New(apperr.Invalid, "cert.no_font", "未加载电子证照字体", "no certificate font is loaded")
 	}
@@ -139,9 +147,12 @@ func renderCut(d Document, f *Font, cut bool) (*rendered, error) {
 	}
 }
 
+// missingChar stands for a character the fonts cannot draw.
+const missingChar = '□'
+
 // fixedWording is every character the renderer prints of its own beyond
 // what statute, letterBody, footerParas and licenceRows return.
-const fixedWording = "中华人民共和国编号续页第共年月日文号发证机关期扫码核验电子证照专用章　：（）—" +
+const fixedWording = "中华人民共和国编号续页第共年月日文号发证机关期扫码核验电子证照专用章　：（）—□" +
 	" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
 
 // runes returns the set of characters the certificate can print.
@@ -368,6 +379,12 @@ func (f *Font) runeWidth(face int, c rune, size float64) float64 {
 func (f *Font) shape(s string, size float64) line {
 	var ln line
 	for _, c := range s {
+		if c > 0xFFFF {
+			// The PDF library draws the Basic Multilingual Plane only; a
+			// character beyond it (CJK Extension B, emoji) prints as the
+			// missing-character box of Chinese typesetting.
+			c = missingChar
+		}
 		fi := f.faceOf(c)
 		w := f.runeWidth(fi, c, size)
 		if k := len(ln.spans) - 1; k >= 0 && ln.spans[k].face == fi {
@@ -1094,11 +1111,6 @@ const (
 	sigColW     = right - sigColX
 	sealDateGap = 10.0 // between the issuer's name and the date, room for the seal's lettering
 )
-
-// qrHeight is the height of the QR block: quiet zone, code and caption.
-func (r *renderer) qrHeight() float64 {
-	return r.qrQuiet() + qrSize + r.qrCaptionHeight()
-}
 
 func (r *renderer) qrQuiet() float64 {
 	if len(r.qr) == 0 {

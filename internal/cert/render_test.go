@@ -747,3 +747,38 @@ func BenchmarkFontParse(b *testing.B) {
 		p.AddUTF8FontFromBytes("x", "", f.faces[0].data)
 	}
 }
+
+// FuzzRender feeds applicant-typed text (names, scale) to the renderer: it
+// must render or refuse with an apperr, and never lay text over text.
+func FuzzRender(f *testing.F) {
+	f.Add("厦门海沧建设发展有限公司", "海沧区筼筜湖片区保障性住房项目", "总建筑面积 86500 平方米\n住宅 8 栋", "licence")
+	f.Add("（（（《《“", "）））》》”，，，。。", "\t\r\n\u2028\x00", "approval")
+	f.Add(strings.Repeat("W", 300), strings.Repeat("𠀀", 50), strings.Repeat(" ", 100), "filing")
+	f.Add("😀🇨🇳", "\u0301\u200b\ufeff", "ＡＢＣ　ｘｙｚ", "opinion")
+	f.Fuzz(func(t *testing.T, holder, project, scale, kind string) {
+		d := licenceDoc()
+		d.Kind, d.HolderName, d.ProjectName, d.Scale = kind, holder, project, scale
+		out, err := render(d, mustFont(t))
+		if err != nil {
+			if apperr.CodeOf(err) != apperr.Invalid {
+				t.Fatalf("render: %v", err)
+			}
+			return
+		}
+		checkLayout(t, out)
+		if n, ok := NumberFromPDF(out.pdf); !ok || n != d.Number {
+			t.Fatalf("NumberFromPDF = %q, %v", n, ok)
+		}
+	})
+}
+
+func TestRenderBeyondBMP(t *testing.T) {
+	// Found by FuzzRender: the PDF library panicked on characters beyond
+	// the Basic Multilingual Plane. They print as □.
+	d := licenceDoc()
+	d.HolderName = "𠮷野家😀有限公司"
+	out := mustRender(t, d)
+	if !hasBox(out, "□野家□有限公司") || out.wholeFonts {
+		t.Errorf("holder not printed as □野家□有限公司 with cut fonts")
+	}
+}

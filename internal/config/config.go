@@ -40,7 +40,7 @@ type Config struct {
 
 	// Electronic certificates (docs/signatures.md).
 	PublicURL string // --public-url, TONGBAN_PUBLIC_URL: the address people reach the site at; certificates' QR codes open <PublicURL>/verify/<number>. Default http://<addr>
-	CertFont  string // --cert-font, TONGBAN_CERT_FONT: TrueType CJK font file(s) for certificates (comma-separated, tried in order); default: the Debian fonts' paths
+	CertFont  string // --cert-font, TONGBAN_CERT_FONT: TrueType CJK font file(s) for certificates (colon-separated, main font first); default: the Debian fonts' paths
 }
 
 // PublicBase returns PublicURL, or http://<addr> without it.
@@ -79,7 +79,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LedgerOrigin, "ledger-origin", c.LedgerOrigin, "the ledger's name: first line of its checkpoints, name of its keys")
 	fs.DurationVar(&c.CheckpointInterval, "checkpoint-interval", c.CheckpointInterval, "how often a ledger checkpoint is signed when the ledger grew")
 	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "the site's public address, e.g. https://tongban.example.gov.cn; certificates' QR codes open <public-url>/verify/<number> (default http://<addr>)")
-	fs.StringVar(&c.CertFont, "cert-font", c.CertFont, "TrueType CJK font file(s) certificates are printed with, comma-separated (default: Debian's fonts-droid-fallback and others)")
+	fs.StringVar(&c.CertFont, "cert-font", c.CertFont, "TrueType CJK font file(s) certificates are printed with, colon-separated, main font first (default: Debian's fonts-arphic-gbsn00lp and fonts-droid-fallback)")
 }
 
 func (c *Config) env() {
