@@ -3,7 +3,8 @@
 # need from Debian: the CJK TrueType fonts it embeds (fonts-arphic-gbsn00lp,
 # a Song face, and fonts-droid-fallback for characters beyond GB 2312),
 # poppler-utils (pdftotext, pdftoppm, pdfinfo) and zbar-tools (zbarimg) to
-# read the PDFs back and scan their QR codes. Installs what is missing with
+# read the PDFs back and scan their QR codes, and sqlite3 (the browser tests
+# tamper with a decision in the demo database to see the red signature tag). Installs what is missing with
 # apt-get (needs root) and fails with a clear message when it cannot.
 set -u
 
@@ -11,11 +12,11 @@ FONTS=(
   /usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf
   /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf
 )
-PACKAGES="poppler-utils zbar-tools fonts-arphic-gbsn00lp fonts-droid-fallback"
+PACKAGES="poppler-utils zbar-tools fonts-arphic-gbsn00lp fonts-droid-fallback sqlite3"
 
 missing() {
   local m=""
-  for t in pdftotext pdftoppm pdfinfo zbarimg; do
+  for t in pdftotext pdftoppm pdfinfo zbarimg sqlite3; do
     command -v "$t" >/dev/null 2>&1 || m="$m $t"
   done
   for f in "${FONTS[@]}"; do

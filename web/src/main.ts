@@ -28,7 +28,8 @@ configureHttp({
     const wasLoggedIn = auth.loggedIn
     auth.expire()
     const cur = router.currentRoute.value
-    if (cur.name === 'login') return
+    // The login page, and a page for anyone (certificate verification), stay where they are.
+    if (cur.name === 'login' || cur.meta.anonymous) return
     if (wasLoggedIn) ElMessage.warning({ message: t('errors.sessionExpired'), grouping: true })
     void router.push(loginLocation(cur))
   },

@@ -319,6 +319,74 @@ export interface Material {
   format: string
   uploaded_by: string
   uploaded_at: string
+  /** the pre-review of this version (issue 5); absent until it first ran */
+  check?: MaterialCheck
+}
+
+// --- material pre-review (issue 5) -------------------------------------------
+
+export type FindingSeverity = 'error' | 'warning' | 'info'
+
+/** Box is a region of a page image in its pixels: [x0, y0, x1, y1], origin top left. */
+export type Box = [number, number, number, number]
+
+/** Finding is one thing the pre-review found in a file. */
+export interface Finding {
+  /** stable: unsupported_type, corrupt_file, seal_missing, perforation_seal_missing, uscc_invalid, expired, … */
+  code: string
+  severity: FindingSeverity
+  /** 1-based; absent: the whole file */
+  page?: number
+  region?: Box
+  /** Simplified Chinese: what is wrong and what to do */
+  message: string
+  message_en: string
+}
+
+/** Seal is a red official seal, or a slice of a perforation seal (骑缝章), found on a page. */
+export interface Seal {
+  page: number
+  bbox: Box
+  kind: 'round' | 'oval' | 'perforation-slice' | string
+  /** for a slice: left, right, top or bottom */
+  edge?: string
+}
+
+/** PageInfo is what the checks saw of one page; regions and boxes are in pixels of width × height. */
+export interface PageInfo {
+  page: number
+  width: number
+  height: number
+  dpi: number
+  blank: boolean
+}
+
+/** PrereviewReport is the result of inspecting one file (the JSON of `tongban prereview inspect`). */
+export interface PrereviewReport {
+  file: string
+  type: string
+  pages: number
+  findings: Finding[] | null
+  seals: Seal[] | null
+  /** uscc, enterprise_name, legal_representative, valid_from, valid_until, amount, amount_text */
+  fields: Record<string, string> | null
+  page_info?: PageInfo[] | null
+  ocr: string
+}
+
+export type CheckStatus = 'checking' | 'done' | 'failed'
+
+/** OcrState: pending while the text checks run (seconds); unavailable when the server has no OCR (not checked, not passed). */
+export type OcrState = 'pending' | 'done' | 'unavailable' | 'skipped' | 'failed'
+
+/** MaterialCheck is the pre-review of a material version: what the applicant saw on upload and the officer sees on the task. */
+export interface MaterialCheck {
+  status: CheckStatus | string
+  ocr: OcrState | string
+  errors: number
+  warnings: number
+  checked_at: string
+  report: PrereviewReport | null
 }
 
 export interface Requirement {
@@ -332,6 +400,22 @@ export interface Requirement {
   max_size_mb: number
   items: string[] | null
   uploaded?: Material
+}
+
+/** SignatureStatus is the server's verdict on a signed decision, checked on every read. */
+export type SignatureStatus = 'valid' | 'invalid' | 'key_unknown'
+
+/** EventSignature is the SM2 signature of an officer's decision (absent on system events). */
+export interface EventSignature {
+  /** "SM2-SM3" */
+  alg: string
+  key_id: string
+  signer_id: string
+  signer_name: string
+  /** invalid: the stored decision no longer matches what the officer signed */
+  status: SignatureStatus
+  /** hex, 16 characters */
+  fingerprint: string
 }
 
 export interface ProjectEvent {
@@ -351,6 +435,10 @@ export interface ProjectEvent {
   opinion?: string
   data?: Record<string, unknown>
   at: string
+  /** the decision's SM2 signature, as verified by the server */
+  signature?: EventSignature
+  /** the officer's handwritten signature (PNG, GET with the session cookie), shown beside the decision for display only */
+  handwriting_url?: string
 }
 
 export interface ProjectView {
@@ -380,6 +468,8 @@ export interface ActIn {
   agree?: boolean
   materials?: string[]
   rongque_days?: number
+  /** the officer's handwritten signature drawn on the page: a data:image/png;base64 URL, ≤ 256 KB, ≤ 2000×1000 px; display only */
+  handwriting?: string
 }
 
 // --- problems ----------------------------------------------------------------

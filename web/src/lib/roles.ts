@@ -23,7 +23,8 @@ export const MENU: MenuEntry[] = [
   { name: 'overview', label: 'overview', icon: 'View', roles: ['supervisor', 'auditadmin'] },
   { name: 'city-map', label: 'map', icon: 'MapLocation', roles: ['supervisor', 'lead'] },
   { name: 'admin-users', label: 'users', icon: 'User', roles: ADMIN_ROLES },
-  { name: 'admin-departments', label: 'departments', icon: 'School', roles: ['sysadmin'] },
+  // The security and audit administrators read it too, for the departments' signing keys.
+  { name: 'admin-departments', label: 'departments', icon: 'School', roles: ADMIN_ROLES },
   { name: 'admin-catalog', label: 'catalog', icon: 'Collection', roles: ['sysadmin'] },
   { name: 'admin-calendar', label: 'calendar', icon: 'Calendar', roles: ['sysadmin'] },
 ]

@@ -11,6 +11,8 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** public: no session needed. */
     public?: boolean
+    /** anonymous: a public page that never asks about the session (no GET /me): the certificate verification a QR code opens. */
+    anonymous?: boolean
     /** roles allowed; absent = anyone logged in. */
     roles?: Role[]
     /** i18n key of the page title. */
@@ -22,6 +24,8 @@ const PROJECT_READERS: Role[] = ['applicant', ...OFFICER_ROLES, 'supervisor', 'a
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('@/pages/login/index.vue'), meta: { public: true, title: 'login.title' } },
+  // Public certificate verification (电子证照核验), its own layout; /verify/{number} is the QR code's target.
+  { path: '/verify/:number?', name: 'verify', component: () => import('@/pages/verify/index.vue'), meta: { public: true, anonymous: true, title: 'verify.title' } },
   {
     path: '/',
     component: () => import('@/layouts/AppLayout.vue'),
@@ -43,7 +47,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'overview', name: 'overview', component: () => import('@/pages/supervisor/overview/index.vue'), meta: { roles: ['supervisor', 'auditadmin'], title: 'menu.overview' } },
       { path: 'map', name: 'city-map', component: () => import('@/pages/map/city.vue'), meta: { roles: ['supervisor', 'lead'], title: 'menu.map' } },
       { path: 'admin/users', name: 'admin-users', component: () => import('@/pages/admin/users/index.vue'), meta: { roles: ADMIN_ROLES, title: 'menu.users' } },
-      { path: 'admin/departments', name: 'admin-departments', component: () => import('@/pages/admin/departments/index.vue'), meta: { roles: ['sysadmin'], title: 'menu.departments' } },
+      { path: 'admin/departments', name: 'admin-departments', component: () => import('@/pages/admin/departments/index.vue'), meta: { roles: ADMIN_ROLES, title: 'menu.departments' } },
       { path: 'admin/catalog', name: 'admin-catalog', component: () => import('@/pages/admin/catalog/index.vue'), meta: { roles: ['sysadmin'], title: 'menu.catalog' } },
       { path: 'admin/calendar', name: 'admin-calendar', component: () => import('@/pages/admin/calendar/index.vue'), meta: { roles: ['sysadmin'], title: 'menu.calendar' } },
 
@@ -76,6 +80,7 @@ export function loginLocation(target: RouteLocationNormalized | string) {
 }
 
 router.beforeEach(async (to) => {
+  if (to.meta.anonymous) return true
   const auth = useAuthStore()
   if (!auth.probed) {
     try {
