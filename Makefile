@@ -7,7 +7,7 @@ ADDR ?= 127.0.0.1:8080
 # Two cores here: keep parallel test binaries to two.
 GOTEST_P ?= 2
 
-.PHONY: help run build web web-deps web-test dev test test-short e2e screenshots chromium pdftools bench bench-ui lint fmt services clean
+.PHONY: help run build web web-deps web-test dev test test-short e2e screenshots chromium pdftools ocrtools bench bench-ui lint fmt services clean
 
 # The browser tests drive the system Chromium (make chromium): npm never
 # downloads Playwright's own browsers.
@@ -43,14 +43,14 @@ web-test: web-deps ## the web UI's unit tests (Vitest)
 dev: web-deps ## Vite dev server on http://127.0.0.1:5173, proxying /api and /healthz to the Go server at ADDR (default 127.0.0.1:8080, make run)
 	cd web && TB_API=http://$(ADDR) npx vite
 
-run: build pdftools ## build and serve the demo on http://127.0.0.1:8080 (SQLite under ./data)
+run: build pdftools ocrtools ## build and serve the demo on http://127.0.0.1:8080 (SQLite under ./data)
 	mkdir -p $(DATA)
 	./$(BIN) serve --data $(DATA) --addr $(ADDR) --demo
 
 services: ## make sure PostgreSQL and MariaDB are up (the store suite needs them)
 	./scripts/services.sh
 
-test: services chromium pdftools web-test build ## install what the tests need and run every test: web unit tests, Go (SQLite, PostgreSQL, MariaDB), then the browser tests
+test: services chromium pdftools ocrtools web-test build ## install what the tests need and run every test: web unit tests, Go (SQLite, PostgreSQL, MariaDB), then the browser tests
 	$(GO) mod download
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -p $(GOTEST_P) -timeout 20m ./...
@@ -65,6 +65,9 @@ screenshots: chromium build ## PNGs of the main pages, PC 1366×900 and phone 39
 pdftools: ## make sure the certificates' CJK fonts and the PDF/QR tools their tests use are installed (apt-get as root when missing)
 	./scripts/pdftools.sh
 
+ocrtools: ## make sure Tesseract and its Simplified Chinese data are installed for material pre-review (apt-get as root when missing)
+	./scripts/ocrtools.sh
+
 chromium: ## make sure Chromium and CJK fonts are installed for the browser tests (apt-get as root when missing)
 	./scripts/chromium.sh
 
@@ -73,6 +76,8 @@ test-short: ## unit tests on SQLite only, without -race
 
 bench: build services chromium ## performance figures: decisions over HTTP vs the one-row INSERT ceiling, to-do list, whole projects, then the web UI's to-do list (bench-ui)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2000x ./internal/approval/ ./internal/calendar/
+	$(GO) test -run '^$$' -bench '^BenchmarkSignature$$' ./internal/sign/
+	TONGBAN_BENCH_LARGE=1 TONGBAN_BENCH_10M=1 $(GO) test -run '^$$' -bench '^(BenchmarkEventAppendCheckpointed|BenchmarkInclusionProof10M|BenchmarkVerifyStore)$$' -benchtime 5s -timeout 60m ./internal/ledger/
 	$(GO) run ./cmd/tongbench
 	$(BENCH_UI_RUN)
 

@@ -41,6 +41,7 @@ Usage:
                                                                          (tree, every event, every checkpoint, every signature; "ledger audit" too)
   tongban cert verify FILE.pdf [--data DIR | --db DSN]                   verify a certificate PDF against the database
   tongban cert verify FILE.pdf --offline RECORD.json [--key FILE]        verify it offline against a downloaded project record
+  tongban prereview inspect [--require seal,perforation-seal] [--json] FILE...  check materials as the upload does
   tongban version
 `
 
@@ -62,6 +63,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdLedger(ctx, args[1:], stdout, stderr)
 	case "cert":
 		return cmdCert(ctx, args[1:], stdout, stderr)
+	case "prereview":
+		return cmdPrereview(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "tongban", version)
 		return nil

@@ -127,6 +127,7 @@ func Open(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	a.Runner.Handle(workflow.JobRongqueExpire, a.Service.HandleRongqueExpire)
 	a.Runner.Handle(workflow.JobLedgerCheckpoint, a.Service.HandleCheckpoint)
 	a.Runner.Handle(workflow.JobCertRender, a.Service.HandleCertRender)
+	a.Runner.HandleSlow(workflow.JobPrereview, a.Service.HandlePrereview)
 	if err := a.Service.RenderPendingCertificates(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -34,7 +34,7 @@ var scopes = map[string]scope{
 	"get-project": byProject, "submit-stage": byProject, "withdraw-stage": byProject, "withdraw-project": byProject, "upload-material": byProject,
 	"download-material": byProject, "get-task": byTask, "act-on-task": byTask, "get-stage-board": byLead, "chase-stage": byLead,
 	"get-project-map": byProject, "get-duration-stats": unscoped, "get-project-record": byProject,
-	"get-handwriting": byProject, "list-certificates": byProject, "download-certificate": byProject, "revoke-certificate": byProject,
+	"get-handwriting": byProject, "recheck-material": byProject, "get-material-page": byProject, "list-certificates": byProject, "download-certificate": byProject, "revoke-certificate": byProject,
 }
 
 // bodies are requests that pass validation but change nothing that later
@@ -252,7 +252,7 @@ func fill(p string, fx apitest.Fixture, op string) string {
 	if op == "withdraw-stage" {
 		stage = "2" // not in review: refused after the scope check, nothing changes
 	}
-	r := strings.NewReplacer("{id}", id, "{stage}", stage, "{code}", fx.MaterialCode, "{year}", "2025")
+	r := strings.NewReplacer("{id}", id, "{stage}", stage, "{code}", fx.MaterialCode, "{year}", "2025", "{page}", "1")
 	if op == "get-ledger-consistency" {
 		p += "?from=0&to=1"
 	}

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/tongban/tongban/internal/approval"
@@ -201,8 +202,42 @@ func eventDTOs(events []store.Event, verdicts map[string]sign.EventVerdict) []Ev
 	return out
 }
 
-// MaterialDTO is one uploaded file version.
-type MaterialDTO = store.Material
+// MaterialDTO is one uploaded file version with its pre-review.
+type MaterialDTO struct {
+	store.Material
+	Check *CheckDTO `json:"check,omitempty" doc:"The pre-review of this version (issue 5): absent until it first ran"`
+}
+
+// CheckDTO is the pre-review of a material version: what the applicant saw
+// on upload and the officer sees on the task.
+type CheckDTO struct {
+	Status    string          `json:"status" enum:"checking,done,failed"`
+	OCR       string          `json:"ocr" enum:"pending,done,unavailable,skipped,failed" doc:"The text checks: pending while they run (seconds), unavailable when the server has no OCR (not checked, not passed)"`
+	Errors    int             `json:"errors"`
+	Warnings  int             `json:"warnings"`
+	CheckedAt time.Time       `json:"checked_at"`
+	Report    json.RawMessage `json:"report" doc:"{file, type, pages, findings: [{code, severity, page, region: [x0,y0,x1,y1], message, message_en}], seals: [{page, bbox, kind, edge}], fields: {…}, page_info: [{page, width, height, dpi, blank}], ocr}; regions are in pixels of page_info's width × height (GET /api/v1/materials/{id}/pages/{n} renders that image)"`
+}
+
+func checkDTO(c store.MaterialCheck) *CheckDTO {
+	return &CheckDTO{Status: c.Status, OCR: c.OCR, Errors: c.Errors, Warnings: c.Warnings, CheckedAt: c.CheckedAt, Report: json.RawMessage(c.Report)}
+}
+
+func materialDTO(m store.Material, checks map[string]store.MaterialCheck) MaterialDTO {
+	d := MaterialDTO{Material: m}
+	if c, ok := checks[m.ID]; ok {
+		d.Check = checkDTO(c)
+	}
+	return d
+}
+
+func materialDTOs(ms []store.Material, checks map[string]store.MaterialCheck) []MaterialDTO {
+	out := make([]MaterialDTO, len(ms))
+	for i, m := range ms {
+		out[i] = materialDTO(m, checks)
+	}
+	return out
+}
 
 // UserDTO is an account without secrets.
 type UserDTO struct {

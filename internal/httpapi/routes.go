@@ -65,6 +65,13 @@ func (s *Server) routesTable() {
 	s.rawRoute(huma.Operation{OperationID: "download-material", Method: http.MethodGet, Path: "/api/v1/materials/{id}/content",
 		Summary: "下载材料 Download a material version", Tags: []string{"projects"}, Parameters: pathParams("id"),
 		Responses: map[string]*huma.Response{"200": {Description: "the file"}, "404": {Description: "problem"}}}, projectReaders, s.downloadMaterial)
+	add(s, huma.Operation{OperationID: "recheck-material", Method: http.MethodPost, Path: "/api/v1/materials/{id}/recheck", Summary: "重新预审材料 Check a material again", Tags: []string{"projects"},
+		Description: "Runs the pre-review of a material version again (issue 5): the fast checks now (type, integrity, pages, resolution, blank pages, seals), the text checks (OCR, fields, consistency) by a job within seconds. " +
+			"The applicant or an officer of a department with a task in the project."}, []auth.Role{auth.Applicant, auth.Clerk, auth.Reviewer, auth.Approver}, s.recheckMaterial)
+	s.rawRoute(huma.Operation{OperationID: "get-material-page", Method: http.MethodGet, Path: "/api/v1/materials/{id}/pages/{page}",
+		Summary: "材料页面图 A page of a material as an image", Tags: []string{"projects"}, Parameters: pathParams("id", "page"),
+		Description: "The page as the pre-review saw it (PNG): its findings' regions and seals' boxes are in its pixels. Same scope as download-material.",
+		Responses:   map[string]*huma.Response{"200": {Description: "PNG"}, "400": {Description: "problem"}, "404": {Description: "problem"}}}, projectReaders, s.materialPage)
 
 	// Tasks (item instances) and decisions.
 	add(s, huma.Operation{OperationID: "list-tasks", Method: http.MethodGet, Path: "/api/v1/tasks", Summary: "待办 To-do list by deadline", Tags: []string{"tasks"}}, officersAndSup, s.listTasks)

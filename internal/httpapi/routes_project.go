@@ -77,16 +77,16 @@ type idIn struct {
 
 // RequirementDTO is one material the current stage needs.
 type RequirementDTO struct {
-	Code                 string          `json:"code"`
-	Name                 string          `json:"name"`
-	Required             bool            `json:"required"`
-	RongqueAllowed       bool            `json:"rongque_allowed"`
-	SealRequired         bool            `json:"seal_required"`
-	StraddleSealRequired bool            `json:"straddle_seal_required"`
-	Formats              []string        `json:"formats"`
-	MaxSizeMB            int             `json:"max_size_mb"`
-	Items                []string        `json:"items"`
-	Uploaded             *store.Material `json:"uploaded,omitempty"`
+	Code                 string       `json:"code"`
+	Name                 string       `json:"name"`
+	Required             bool         `json:"required"`
+	RongqueAllowed       bool         `json:"rongque_allowed"`
+	SealRequired         bool         `json:"seal_required"`
+	StraddleSealRequired bool         `json:"straddle_seal_required"`
+	Formats              []string     `json:"formats"`
+	MaxSizeMB            int          `json:"max_size_mb"`
+	Items                []string     `json:"items"`
+	Uploaded             *MaterialDTO `json:"uploaded,omitempty"`
 }
 
 // ItemNeedDTO is one item a stage needs and why.
@@ -107,19 +107,24 @@ type projectViewOut struct {
 		Project      ProjectDTO       `json:"project"`
 		Stages       []StageDTO       `json:"stages"`
 		Tasks        []TaskDTO        `json:"tasks"`
-		Materials    []store.Material `json:"materials"`
+		Materials    []MaterialDTO    `json:"materials"`
 		Events       []EventDTO       `json:"events"`
 		Items        []ItemNeedDTO    `json:"current_items"`
 		Requirements []RequirementDTO `json:"current_requirements"`
 	}
 }
 
-func requirementDTOs(reqs []workflow.Requirement) []RequirementDTO {
+func requirementDTOs(reqs []workflow.Requirement, checks map[string]store.MaterialCheck) []RequirementDTO {
 	out := []RequirementDTO{}
 	for _, r := range reqs {
 		m := r.Material
-		out = append(out, RequirementDTO{Code: m.Code, Name: m.Name, Required: r.Required, RongqueAllowed: m.RongqueAllowed, SealRequired: m.SealRequired,
-			StraddleSealRequired: m.StraddleSealRequired, Formats: nonNil(m.Formats), MaxSizeMB: m.MaxSizeMB, Items: r.Items, Uploaded: r.Uploaded})
+		d := RequirementDTO{Code: m.Code, Name: m.Name, Required: r.Required, RongqueAllowed: m.RongqueAllowed, SealRequired: m.SealRequired,
+			StraddleSealRequired: m.StraddleSealRequired, Formats: nonNil(m.Formats), MaxSizeMB: m.MaxSizeMB, Items: r.Items}
+		if r.Uploaded != nil {
+			u := materialDTO(*r.Uploaded, checks)
+			d.Uploaded = &u
+		}
+		out = append(out, d)
 	}
 	return out
 }
@@ -144,12 +149,12 @@ func (s *Server) getProject(ctx context.Context, p auth.Principal, in *idIn) (*p
 	if err := s.label(ctx, b.Tasks); err != nil {
 		return nil, err
 	}
-	b.Materials, b.Events = nonNil(v.Materials), eventDTOs(v.Events, v.Signatures)
+	b.Materials, b.Events = materialDTOs(v.Materials, v.Checks), eventDTOs(v.Events, v.Signatures)
 	b.Items = []ItemNeedDTO{}
 	for _, it := range v.Items {
 		b.Items = append(b.Items, itemNeedDTO(it))
 	}
-	b.Requirements = requirementDTOs(v.Requirements)
+	b.Requirements = requirementDTOs(v.Requirements, v.Checks)
 	return out, nil
 }
 
@@ -294,13 +299,17 @@ func (s *Server) uploadMaterial(w http.ResponseWriter, r *http.Request, p auth.P
 	if err != nil {
 		return badParam("X-File-Name", "文件名编码有误", "the file name is not valid URL encoding")
 	}
-	m, err := s.svc.UploadMaterial(r.Context(), p, r.PathValue("id"), stage, r.PathValue("code"), name, r.Body)
+	m, c, err := s.svc.UploadAndCheck(r.Context(), p, r.PathValue("id"), stage, r.PathValue("code"), name, r.Body)
 	if err != nil {
 		return err
 	}
+	d := MaterialDTO{Material: m}
+	if c != nil {
+		d.Check = checkDTO(*c)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
-	return writeJSON(w, m)
+	return writeJSON(w, d)
 }
 
 func (s *Server) downloadMaterial(w http.ResponseWriter, r *http.Request, p auth.Principal) error {
@@ -410,7 +419,7 @@ func (s *Server) getTask(ctx context.Context, p auth.Principal, in *idIn) (*task
 	out.Body.Task = one[0]
 	out.Body.Project = projectDTO(v.Project)
 	out.Body.Events = eventDTOs(v.Events, v.Signatures)
-	out.Body.Requirements = requirementDTOs(v.Requirements)
+	out.Body.Requirements = requirementDTOs(v.Requirements, v.Checks)
 	out.Body.Missing = nonNil(v.Missing)
 	return out, nil
 }

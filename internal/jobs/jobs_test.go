@@ -517,3 +517,32 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// TestSlowHandler: a slow handler gets no transaction and writes with its
+// own (on SQLite a write inside the runner's transaction would wait for
+// itself); the job completes after it; a failure makes it retryable.
+func TestSlowHandler(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		_, r := setup(t, db)
+		r.HandleSlow("ocr.fails", func(ctx context.Context, tx *store.Tx, j Job) error { return errors.New("tesseract crashed") })
+		r.HandleSlow("ocr.ok", func(ctx context.Context, tx *store.Tx, j Job) error {
+			if tx != nil {
+				return errors.New("a slow handler got a transaction")
+			}
+			return db.Write(ctx, func(tx *store.Tx) error {
+				_, err := tx.Exec(ctx, `UPDATE jobs SET last_error='written by the handler' WHERE id=?`, j.ID)
+				return err
+			})
+		})
+		mustEnqueue(t, db, Spec{Kind: "ocr.fails"}, Spec{Kind: "ocr.ok"})
+		if got := mustRunDue(t, r); got != 2 {
+			t.Fatalf("ran %d, want 2", got)
+		}
+		if j := mustList(t, db, Filter{Kind: "ocr.fails"})[0]; j.State != Retryable || !strings.Contains(j.LastError, "tesseract crashed") {
+			t.Errorf("after a failure: %+v", j)
+		}
+		if j := mustList(t, db, Filter{Kind: "ocr.ok"})[0]; j.State != Completed || j.LastError != "written by the handler" {
+			t.Errorf("after success: %+v", j)
+		}
+	})
+}

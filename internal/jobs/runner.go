@@ -41,6 +41,7 @@ type Runner struct {
 	opts     Options
 	mu       sync.RWMutex
 	handlers map[string]Handler
+	slow     map[string]bool // kinds registered with HandleSlow
 }
 
 // errLostLease means another runner (or Cancel) took the job meanwhile.
@@ -75,7 +76,7 @@ func NewRunner(db *store.DB, opts Options) *Runner {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Runner{db: db, opts: opts, handlers: map[string]Handler{}}
+	return &Runner{db: db, opts: opts, handlers: map[string]Handler{}, slow: map[string]bool{}}
 }
 
 // Handle registers the handler for a kind, replacing any earlier one.
@@ -85,10 +86,23 @@ func (r *Runner) Handle(kind string, h Handler) {
 	r.handlers[kind] = h
 }
 
-func (r *Runner) handler(kind string) Handler {
+// HandleSlow registers a handler that runs for seconds (text recognition,
+// say): it gets no transaction (tx is nil) and must write what it writes
+// with transactions of its own, and be idempotent, since it runs before the
+// job is marked completed (a lost lease means it may run twice). Handlers
+// registered with Handle run inside the transaction that completes the
+// job, which on SQLite holds the one writer for as long as they take.
+func (r *Runner) HandleSlow(kind string, h Handler) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.handlers[kind] = h
+	r.slow[kind] = true
+}
+
+func (r *Runner) handler(kind string) (Handler, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return r.handlers[kind]
+	return r.handlers[kind], r.slow[kind]
 }
 
 // Run runs due jobs every Poll until ctx is done, then returns nil. A job
@@ -217,7 +231,7 @@ func (r *Runner) claim(ctx context.Context) ([]Job, error) {
 // transaction and then finds the job finished.
 func (r *Runner) run(ctx context.Context, j Job) {
 	log := r.opts.Logger.With("job", j.ID, "kind", j.Kind, "attempt", j.Attempt, "owner", r.opts.Owner)
-	h := r.handler(j.Kind)
+	h, slow := r.handler(j.Kind)
 	if h == nil {
 		r.fail(ctx, j, fmt.Errorf("no handler is registered for job kind %q", j.Kind), true)
 		log.Error("jobs: discarded a job of unknown kind")
@@ -228,6 +242,13 @@ func (r *Runner) run(ctx context.Context, j Job) {
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opts.Lease)
 	defer cancel()
 	var herr error
+	if slow {
+		if herr = call(hctx, h, nil, j); herr != nil {
+			r.fail(ctx, j, herr, false)
+			log.Warn("jobs: handler failed", "err", herr)
+			return
+		}
+	}
 	err := r.db.Write(hctx, func(tx *store.Tx) error {
 		herr = nil
 		now := ms(r.opts.Now())
@@ -239,7 +260,9 @@ func (r *Runner) run(ctx context.Context, j Job) {
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return errLostLease
 		}
-		herr = call(hctx, h, tx, j)
+		if !slow {
+			herr = call(hctx, h, tx, j)
+		}
 		return herr
 	})
 	switch {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/tongban/tongban/internal/apperr"
@@ -186,4 +187,70 @@ func CatalogUploads(ctx context.Context, tx *Tx) ([]map[string]string, error) {
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// MaterialCheck is the stored pre-review of one material version.
+type MaterialCheck struct {
+	MaterialID string
+	Status     string // checking, done, failed
+	OCR        string // pending, done, unavailable, skipped, failed
+	Report     string // JSON of prereview.Report
+	Errors     int
+	Warnings   int
+	CheckedAt  time.Time
+}
+
+// PutMaterialCheck stores a material version's pre-review; replace false
+// keeps one already stored (the fast pass after an upload never overwrites
+// the complete check a job may have finished first).
+func PutMaterialCheck(ctx context.Context, tx *Tx, c MaterialCheck, replace bool) error {
+	if !replace {
+		_, err := tx.InsertIgnore(ctx, "material_checks", []string{"material_id", "status", "ocr", "report", "errors", "warnings", "checked_at"},
+			[]any{c.MaterialID, c.Status, c.OCR, c.Report, c.Errors, c.Warnings, ms(c.CheckedAt)}, []string{"material_id"})
+		return err
+	}
+	res, err := tx.Exec(ctx, `UPDATE material_checks SET status=?, ocr=?, report=?, errors=?, warnings=?, checked_at=? WHERE material_id=?`,
+		c.Status, c.OCR, c.Report, c.Errors, c.Warnings, ms(c.CheckedAt), c.MaterialID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		return err
+	}
+	_, err = tx.InsertIgnore(ctx, "material_checks", []string{"material_id", "status", "ocr", "report", "errors", "warnings", "checked_at"},
+		[]any{c.MaterialID, c.Status, c.OCR, c.Report, c.Errors, c.Warnings, ms(c.CheckedAt)}, []string{"material_id"})
+	return err
+}
+
+// MaterialChecks returns the pre-reviews of the given material versions
+// (those that have one), by material id.
+func MaterialChecks(ctx context.Context, tx *Tx, ids []string) (map[string]MaterialCheck, error) {
+	out := map[string]MaterialCheck{}
+	for start := 0; start < len(ids); start += 400 {
+		chunk := ids[start:min(start+400, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := tx.Query(ctx, `SELECT material_id, status, ocr, report, errors, warnings, checked_at FROM material_checks WHERE material_id IN (?`+
+			strings.Repeat(",?", len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var c MaterialCheck
+			var at int64
+			if err := rows.Scan(&c.MaterialID, &c.Status, &c.OCR, &c.Report, &c.Errors, &c.Warnings, &at); err != nil {
+				rows.Close()
+				return nil, MapError(tx.Dialect(), err)
+			}
+			c.CheckedAt = fromMS(at)
+			out[c.MaterialID] = c
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, MapError(tx.Dialect(), err)
+		}
+	}
+	return out, nil
 }

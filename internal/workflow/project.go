@@ -201,6 +201,9 @@ func (s *Service) UploadMaterial(ctx context.Context, p auth.Principal, projectI
 		if err := store.InsertMaterial(ctx, tx, &m); err != nil {
 			return err
 		}
+		if err := enqueuePrereview(ctx, tx, m.ID); err != nil {
+			return err
+		}
 		id, name, role := actorFields(p)
 		if err := s.appendEvent(ctx, tx, store.Event{ProjectID: pr.ID, Kind: "material_uploaded", ActorID: id, ActorName: name, ActorRole: role, At: now,
 			Data: map[string]any{"stage": stage, "material": code, "version": m.Version, "sha256": obj.Key, "size": obj.Size, "format": obj.Type}}); err != nil {

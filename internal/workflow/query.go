@@ -21,6 +21,8 @@ type ProjectView struct {
 	// Signatures are the verdicts on the signed events, by event id,
 	// checked on this read.
 	Signatures map[string]sign.EventVerdict
+	// Checks are the pre-reviews of the materials, by material id.
+	Checks map[string]store.MaterialCheck
 	// Requirements of the current stage (items and materials), for the applicant's checklist.
 	Items        []catalog.MatchedItem
 	Requirements []Requirement
@@ -47,6 +49,9 @@ func (s *Service) GetProject(ctx context.Context, p auth.Principal, id string) (
 			return err
 		}
 		if v.Signatures, err = s.verifyEvents(ctx, tx, v.Events); err != nil {
+			return err
+		}
+		if v.Checks, err = stageChecks(ctx, tx, v.Materials); err != nil {
 			return err
 		}
 		if v.Project.State == approval.ProjectActive {
@@ -133,7 +138,8 @@ type TaskView struct {
 	Task         store.TaskRow
 	Project      approval.Project
 	Events       []store.Event
-	Signatures   map[string]sign.EventVerdict // verdicts on the signed events, by event id
+	Signatures   map[string]sign.EventVerdict   // verdicts on the signed events, by event id
+	Checks       map[string]store.MaterialCheck // pre-reviews of the uploaded materials, by material id
 	Requirements []Requirement
 	Missing      []string
 }
@@ -164,6 +170,15 @@ func (s *Service) GetTask(ctx context.Context, p auth.Principal, id string) (Tas
 			return err
 		}
 		if _, v.Requirements, err = s.StageRequirements(ctx, tx, v.Project, v.Task.Stage); err != nil {
+			return err
+		}
+		var uploaded []store.Material
+		for _, r := range v.Requirements {
+			if r.Uploaded != nil {
+				uploaded = append(uploaded, *r.Uploaded)
+			}
+		}
+		if v.Checks, err = stageChecks(ctx, tx, uploaded); err != nil {
 			return err
 		}
 		v.Missing, err = s.missingMaterials(ctx, tx, v.Task.Task)

@@ -47,6 +47,7 @@ func newEnv(t *testing.T, d store.Dialect) *env {
 	r.Handle(workflow.JobClockWarning, svc.HandleClock)
 	r.Handle(workflow.JobClockOverdue, svc.HandleClock)
 	r.Handle(workflow.JobRongqueExpire, svc.HandleRongqueExpire)
+	r.HandleSlow(workflow.JobPrereview, svc.HandlePrereview)
 	u, err := svc.CreateUserAsSystem(context.Background(), workflow.UserInput{Username: "qiye", DisplayName: "林晓燕", Password: "Xm-Approval-2025!", Roles: []auth.Role{auth.Applicant},
 		EnterpriseUSCC: usccA, EnterpriseName: "厦门测试有限公司"})
 	if err != nil {
@@ -99,6 +100,9 @@ func (e *env) submitted(t *testing.T, code string) (approval.Project, approval.S
 		t.Fatal(err)
 	}
 	e.uploadAll(t, pr.ID, 1)
+	if _, err := e.runner.RunDue(ctx); err != nil { // the uploads' pre-reviews
+		t.Fatal(err)
+	}
 	st, tasks, err := e.svc.SubmitStage(ctx, e.app, pr.ID, 1, workflow.SubmitInput{})
 	if err != nil {
 		t.Fatal(err)

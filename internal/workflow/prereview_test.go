@@ -1,0 +1,100 @@
+package workflow_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image/png"
+	"testing"
+
+	"github.com/tongban/tongban/internal/apitest"
+	"github.com/tongban/tongban/internal/apperr"
+	"github.com/tongban/tongban/internal/auth"
+	"github.com/tongban/tongban/internal/prereview"
+	"github.com/tongban/tongban/internal/store"
+	"github.com/tongban/tongban/internal/workflow"
+)
+
+// TestUploadIsPrereviewed: an upload answers with the fast checks of its
+// version at once (a one-page PDF without a seal, for a material that needs
+// one: seal_missing on its last page); the job completes the text checks;
+// the project and task views carry the same check; re-checking is the
+// applicant's or an officer's, not a stranger's; the page image is the size
+// the regions refer to.
+func TestUploadIsPrereviewed(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	pr, err := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000555", Name: "预审测试", FlowID: e.flow(t, "工业"), District: "350211",
+		Investment: 100, LandArea: 100, FloorArea: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := e.svc.GetProject(ctx, e.app, pr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var code string
+	for _, r := range v.Requirements {
+		if r.Material.SealRequired && !r.Material.StraddleSealRequired && len(r.Material.Formats) > 0 && r.Material.Formats[0] == "pdf" {
+			code = r.Material.Code
+			break
+		}
+	}
+	if code == "" {
+		t.Fatal("no PDF material needing a seal in stage 1")
+	}
+	m, c, err := e.svc.UploadAndCheck(ctx, e.app, pr.ID, 1, code, "基本信息表.pdf", bytes.NewReader(apitest.PDF("没有盖章的申请表")))
+	if err != nil || c == nil {
+		t.Fatalf("upload: %v, check %v", err, c)
+	}
+	var rep prereview.Report
+	if err := json.Unmarshal([]byte(c.Report), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if c.Status != workflow.CheckDone || rep.Type != "pdf" || rep.Pages != 1 || !hasCode(rep, prereview.CodeSealMissing, 1) || c.Errors == 0 {
+		t.Fatalf("fast check: %+v %+v", c, rep)
+	}
+	// The job finishes the text checks (or says OCR is unavailable).
+	if n, err := e.runner.RunDue(ctx); err != nil || n == 0 {
+		t.Fatalf("prereview job: %d %v", n, err)
+	}
+	v, err = e.svc.GetProject(ctx, e.app, pr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := v.Checks[m.ID]
+	if !ok || got.OCR == "pending" || got.Status != workflow.CheckDone {
+		t.Fatalf("after the job: %+v", got)
+	}
+	// Re-check: the applicant yes, a stranger no.
+	if _, err := e.svc.RecheckMaterial(ctx, e.app, m.ID); err != nil {
+		t.Fatalf("recheck: %v", err)
+	}
+	stranger := auth.Principal{UserID: "x", Roles: []auth.Role{auth.Applicant}, EnterpriseUSCC: "91350200MA2XXXXX0X"}
+	if _, err := e.svc.RecheckMaterial(ctx, stranger, m.ID); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("stranger rechecks: %v", err)
+	}
+	img, err := e.svc.MaterialPage(ctx, e.app, m.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(img))
+	if err != nil || cfg.Width != rep.PageInfo[0].Width || cfg.Height != rep.PageInfo[0].Height {
+		t.Fatalf("page image %dx%d (%v), report says %+v", cfg.Width, cfg.Height, err, rep.PageInfo[0])
+	}
+	if _, err := e.svc.MaterialPage(ctx, e.app, m.ID, 2); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("page 2 of 1: %v", err)
+	}
+	if _, err := e.svc.MaterialPage(ctx, stranger, m.ID, 1); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("stranger's page: %v", err)
+	}
+}
+
+func hasCode(r prereview.Report, code string, page int) bool {
+	for _, f := range r.Findings {
+		if f.Code == code && f.Page == page {
+			return true
+		}
+	}
+	return false
+}
