@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"image/png"
 	"io"
@@ -20,9 +21,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
-
-	"github.com/go-pdf/fpdf"
 )
 
 // ScanSpec says how the pages of a case were scanned and spoilt.
@@ -524,24 +524,68 @@ func encodeTIFF(img *image.RGBA, dpi int) ([]byte, error) {
 }
 
 // wrapPDF puts JPEG page images into a PDF, each filling an A4 page in
-// the orientation given ("P" or "L"), as a scanner's PDF does.
+// the orientation given ("P" or "L"), as a scanner's PDF does. It writes
+// the few objects itself: fpdf orders images of one width by map
+// iteration, so its bytes differed between runs with one seed.
 func wrapPDF(pages [][]byte, orientation string) ([]byte, error) {
-	p := fpdf.New(orientation, "mm", "A4", "")
-	p.SetCatalogSort(true)
-	p.SetCreationDate(epoch)
-	p.SetModificationDate(epoch)
-	p.SetAutoPageBreak(false, 0)
-	p.SetProducer("corpus scanner", false)
-	w, h := p.GetPageSize()
-	for i, jp := range pages {
-		name := fmt.Sprintf("scan%d", i+1)
-		p.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "JPG"}, bytes.NewReader(jp))
-		p.AddPage()
-		p.ImageOptions(name, 0, 0, w, h, false, fpdf.ImageOptions{ImageType: "JPG"}, 0, "")
+	w, h := 595.28, 841.89 // A4 in points
+	if orientation == "L" {
+		w, h = h, w
 	}
 	var b bytes.Buffer
-	if err := p.Output(&b); err != nil {
-		return nil, fmt.Errorf("corpus: scan pdf: %w", err)
+	var offsets []int
+	obj := func(body func()) {
+		offsets = append(offsets, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n", len(offsets))
+		body()
+		b.WriteString("\nendobj\n")
 	}
+	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+	// 1 catalog, 2 page tree, 3 info; then per page: page, content, image.
+	n := len(pages)
+	kids := make([]string, n)
+	for i := range pages {
+		kids[i] = fmt.Sprintf("%d 0 R", 4+3*i)
+	}
+	obj(func() { b.WriteString("<< /Type /Catalog /Pages 2 0 R >>") })
+	obj(func() {
+		fmt.Fprintf(&b, "<< /Type /Pages /Count %d /Kids [%s] >>", n, strings.Join(kids, " "))
+	})
+	stamp := epoch.Format("20060102150405Z")
+	obj(func() {
+		fmt.Fprintf(&b, "<< /Producer (corpus scanner) /CreationDate (D:%s) /ModDate (D:%s) >>", stamp, stamp)
+	})
+	for i, jp := range pages {
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(jp))
+		if err != nil {
+			return nil, fmt.Errorf("corpus: scan pdf: page %d: %w", i+1, err)
+		}
+		space := "/DeviceRGB"
+		switch cfg.ColorModel {
+		case color.GrayModel:
+			space = "/DeviceGray"
+		case color.CMYKModel:
+			space = "/DeviceCMYK"
+		}
+		content, img := 5+3*i, 6+3*i
+		draw := fmt.Sprintf("q %.2f 0 0 %.2f 0 0 cm /Im%d Do Q", w, h, i+1)
+		obj(func() {
+			fmt.Fprintf(&b, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Contents %d 0 R /Resources << /XObject << /Im%d %d 0 R >> >> >>",
+				w, h, content, i+1, img)
+		})
+		obj(func() { fmt.Fprintf(&b, "<< /Length %d >>\nstream\n%s\nendstream", len(draw), draw) })
+		obj(func() {
+			fmt.Fprintf(&b, "<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n",
+				cfg.Width, cfg.Height, space, len(jp))
+			b.Write(jp)
+			b.WriteString("\nendstream")
+		})
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
+	for _, o := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R /Info 3 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
 	return b.Bytes(), nil
 }
