@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"sort"
+	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/tongban/tongban/internal/apperr"
@@ -96,153 +97,384 @@ func invalidLeaf(cause error) error {
 // others as \u00xx in lower-case hex), every other character as its UTF-8
 // bytes; numbers, true, false and null copied verbatim. Invalid UTF-8 in
 // strings is an error.
+//
+// It reads the text as encoding/json does (RFC 8259; an escaped lone
+// surrogate becomes U+FFFD) in one pass without a decoder: every event's
+// leaf is computed with it, in the write that stores the event and again
+// for every event in a full verification. The tests hold it to the
+// first implementation, on encoding/json's Decoder (canonical_ref_test.go).
 func CanonicalJSON(raw []byte) ([]byte, error) {
 	if !utf8.Valid(raw) {
 		return nil, errors.New("canonical JSON: not valid UTF-8")
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var out bytes.Buffer
-	out.Grow(len(raw))
-	if err := canonValue(dec, &out, 0); err != nil {
+	c := canonicalizer{in: raw, out: make([]byte, 0, len(raw))}
+	c.space()
+	if err := c.value(0); err != nil {
 		return nil, fmt.Errorf("canonical JSON: %w", err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if c.space(); c.pos != len(c.in) {
 		return nil, errors.New("canonical JSON: data after the value")
 	}
-	return out.Bytes(), nil
+	return c.out, nil
 }
 
 // maxDepth bounds nesting so that hostile input cannot exhaust the stack.
 const maxDepth = 64
 
-func canonValue(dec *json.Decoder, out *bytes.Buffer, depth int) error {
+// canonicalizer reads in from pos and appends the canonical form to out.
+type canonicalizer struct {
+	in      []byte
+	pos     int
+	out     []byte
+	scratch []byte // unescaped string contents
+}
+
+var errJSONEnd = errors.New("unexpected end of JSON input")
+
+func (c *canonicalizer) space() {
+	for c.pos < len(c.in) {
+		switch c.in[c.pos] {
+		case ' ', '\t', '\n', '\r':
+			c.pos++
+		default:
+			return
+		}
+	}
+}
+
+// next returns the byte at pos, or 0 at the end (never valid there).
+func (c *canonicalizer) next() byte {
+	if c.pos < len(c.in) {
+		return c.in[c.pos]
+	}
+	return 0
+}
+
+func (c *canonicalizer) syntaxError(what string) error {
+	if c.pos >= len(c.in) {
+		return errJSONEnd
+	}
+	return fmt.Errorf("invalid character %q %s at offset %d", c.in[c.pos], what, c.pos)
+}
+
+func (c *canonicalizer) value(depth int) error {
 	if depth > maxDepth {
 		return errors.New("nested too deeply")
 	}
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			return canonObject(dec, out, depth)
-		case '[':
-			out.WriteByte('[')
-			for i := 0; dec.More(); i++ {
-				if i > 0 {
-					out.WriteByte(',')
-				}
-				if err := canonValue(dec, out, depth+1); err != nil {
-					return err
-				}
-			}
-			if _, err := dec.Token(); err != nil { // ']'
-				return err
-			}
-			out.WriteByte(']')
-			return nil
-		}
-		return fmt.Errorf("unexpected %v", t)
-	case string:
-		writeString(out, t)
-	case json.Number:
-		out.WriteString(string(t))
-	case bool:
-		if t {
-			out.WriteString("true")
-		} else {
-			out.WriteString("false")
-		}
-	case nil:
-		out.WriteString("null")
-	default:
-		return fmt.Errorf("unexpected token %T", tok)
-	}
-	return nil
-}
-
-func canonObject(dec *json.Decoder, out *bytes.Buffer, depth int) error {
-	type member struct {
-		name  string
-		value []byte
-	}
-	var members []member
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
+	switch b := c.next(); {
+	case b == '{':
+		return c.object(depth)
+	case b == '[':
+		return c.array(depth)
+	case b == '"':
+		s, err := c.str()
 		if err != nil {
 			return err
 		}
-		name, ok := tok.(string)
-		if !ok {
-			return errors.New("object member name is not a string")
+		c.out = appendString(c.out, s)
+		return nil
+	case b == '-' || ('0' <= b && b <= '9'):
+		return c.number()
+	case b == 't':
+		return c.literal("true")
+	case b == 'f':
+		return c.literal("false")
+	case b == 'n':
+		return c.literal("null")
+	}
+	return c.syntaxError("looking for beginning of value")
+}
+
+func (c *canonicalizer) literal(word string) error {
+	if !bytes.HasPrefix(c.in[c.pos:], []byte(word)) {
+		return fmt.Errorf("invalid literal at offset %d", c.pos)
+	}
+	c.pos += len(word)
+	c.out = append(c.out, word...)
+	return nil
+}
+
+// number copies a number, checked against RFC 8259's grammar, verbatim.
+func (c *canonicalizer) number() error {
+	start := c.pos
+	digits := func() int {
+		n := 0
+		for c.pos < len(c.in) && '0' <= c.in[c.pos] && c.in[c.pos] <= '9' {
+			c.pos++
+			n++
 		}
-		if seen[name] {
-			return fmt.Errorf("duplicate member %q", name)
+		return n
+	}
+	if c.next() == '-' {
+		c.pos++
+	}
+	switch b := c.next(); {
+	case b == '0':
+		c.pos++
+	case '1' <= b && b <= '9':
+		digits()
+	default:
+		return c.syntaxError("in numeric literal")
+	}
+	if c.next() == '.' {
+		c.pos++
+		if digits() == 0 {
+			return c.syntaxError("after decimal point in numeric literal")
 		}
-		seen[name] = true
-		var v bytes.Buffer
-		if err := canonValue(dec, &v, depth+1); err != nil {
+	}
+	if b := c.next(); b == 'e' || b == 'E' {
+		c.pos++
+		if b := c.next(); b == '+' || b == '-' {
+			c.pos++
+		}
+		if digits() == 0 {
+			return c.syntaxError("in exponent of numeric literal")
+		}
+	}
+	c.out = append(c.out, c.in[start:c.pos]...)
+	return nil
+}
+
+func (c *canonicalizer) array(depth int) error {
+	c.pos++ // '['
+	c.out = append(c.out, '[')
+	c.space()
+	if c.next() == ']' {
+		c.pos++
+		c.out = append(c.out, ']')
+		return nil
+	}
+	for {
+		c.space()
+		if err := c.value(depth + 1); err != nil {
 			return err
 		}
-		members = append(members, member{name, v.Bytes()})
-	}
-	if _, err := dec.Token(); err != nil { // '}'
-		return err
-	}
-	// Go compares strings bytewise: UTF-8 byte order, which is also code
-	// point order.
-	sort.Slice(members, func(i, j int) bool { return members[i].name < members[j].name })
-	out.WriteByte('{')
-	for i, m := range members {
-		if i > 0 {
-			out.WriteByte(',')
+		c.space()
+		switch c.next() {
+		case ',':
+			c.pos++
+			c.out = append(c.out, ',')
+		case ']':
+			c.pos++
+			c.out = append(c.out, ']')
+			return nil
+		default:
+			return c.syntaxError("after array element")
 		}
-		writeString(out, m.name)
-		out.WriteByte(':')
-		out.Write(m.value)
 	}
-	out.WriteByte('}')
+}
+
+// member is an object member already written to out: its name and where
+// `"name":value` is (without the comma before it).
+type member struct {
+	name       string
+	start, end int
+}
+
+func (c *canonicalizer) object(depth int) error {
+	c.pos++ // '{'
+	open := len(c.out)
+	c.out = append(c.out, '{')
+	c.space()
+	if c.next() == '}' {
+		c.pos++
+		c.out = append(c.out, '}')
+		return nil
+	}
+	var members []member
+	sorted := true
+	for {
+		c.space()
+		if c.next() != '"' {
+			return c.syntaxError("looking for beginning of object key string")
+		}
+		name, err := c.str()
+		if err != nil {
+			return err
+		}
+		c.space()
+		if c.next() != ':' {
+			return c.syntaxError("after object key")
+		}
+		c.pos++
+		c.space()
+		if len(members) > 0 {
+			c.out = append(c.out, ',')
+		}
+		m := member{name: string(name), start: len(c.out)}
+		c.out = append(appendString(c.out, name), ':')
+		if err := c.value(depth + 1); err != nil {
+			return err
+		}
+		m.end = len(c.out)
+		if k := len(members); k > 0 && members[k-1].name >= m.name {
+			sorted = false
+		}
+		members = append(members, m)
+		c.space()
+		switch c.next() {
+		case ',':
+			c.pos++
+			continue
+		case '}':
+			c.pos++
+		default:
+			return c.syntaxError("after object key:value pair")
+		}
+		break
+	}
+	// Members were written as they came. Unless their names already
+	// ascend strictly, put them in order (Go compares strings bytewise:
+	// UTF-8 byte order, which is also code point order).
+	if !sorted {
+		body := bytes.Clone(c.out[open+1:])
+		slices.SortFunc(members, func(a, b member) int { return strings.Compare(a.name, b.name) })
+		c.out = c.out[:open+1]
+		for i, m := range members {
+			if i > 0 {
+				if m.name == members[i-1].name {
+					return fmt.Errorf("duplicate member %q", m.name)
+				}
+				c.out = append(c.out, ',')
+			}
+			c.out = append(c.out, body[m.start-open-1:m.end-open-1]...)
+		}
+	}
+	c.out = append(c.out, '}')
 	return nil
+}
+
+// str reads a string and returns its contents unescaped as encoding/json
+// unescapes them: a slice of in when it has no escape, else of scratch
+// (valid until the next call).
+func (c *canonicalizer) str() ([]byte, error) {
+	c.pos++ // '"'
+	start := c.pos
+	for c.pos < len(c.in) {
+		switch b := c.in[c.pos]; {
+		case b == '"':
+			c.pos++
+			return c.in[start : c.pos-1], nil
+		case b == '\\':
+			c.scratch = append(c.scratch[:0], c.in[start:c.pos]...)
+			return c.unescape()
+		case b < 0x20:
+			return nil, c.syntaxError("in string literal")
+		}
+		c.pos++
+	}
+	return nil, errJSONEnd
+}
+
+// unescape continues str from the first backslash at pos.
+func (c *canonicalizer) unescape() ([]byte, error) {
+	for c.pos < len(c.in) {
+		b := c.in[c.pos]
+		switch {
+		case b == '"':
+			c.pos++
+			return c.scratch, nil
+		case b < 0x20:
+			return nil, c.syntaxError("in string literal")
+		case b != '\\':
+			c.scratch = append(c.scratch, b)
+			c.pos++
+			continue
+		}
+		c.pos++ // '\\'
+		switch e := c.next(); e {
+		case '"', '\\', '/':
+			c.scratch = append(c.scratch, e)
+		case 'b':
+			c.scratch = append(c.scratch, '\b')
+		case 'f':
+			c.scratch = append(c.scratch, '\f')
+		case 'n':
+			c.scratch = append(c.scratch, '\n')
+		case 'r':
+			c.scratch = append(c.scratch, '\r')
+		case 't':
+			c.scratch = append(c.scratch, '\t')
+		case 'u':
+			r := hex4(c.in[c.pos+1:])
+			if r < 0 {
+				return nil, c.syntaxError("in \\u hexadecimal character escape")
+			}
+			c.pos += 4
+			if utf16.IsSurrogate(r) {
+				// A valid pair is one character; anything else makes the
+				// first half U+FFFD and is read on its own.
+				if rest := c.in[c.pos+1:]; len(rest) >= 6 && rest[0] == '\\' && rest[1] == 'u' {
+					if d := utf16.DecodeRune(r, hex4(rest[2:])); d != unicode.ReplacementChar {
+						c.scratch = utf8.AppendRune(c.scratch, d)
+						c.pos += 7
+						continue
+					}
+				}
+				r = unicode.ReplacementChar
+			}
+			c.scratch = utf8.AppendRune(c.scratch, r)
+		default:
+			return nil, c.syntaxError("in string escape code")
+		}
+		c.pos++
+	}
+	return nil, errJSONEnd
+}
+
+// hex4 is the value of the four hex digits that start b, or -1.
+func hex4(b []byte) rune {
+	if len(b) < 4 {
+		return -1
+	}
+	var r rune
+	for _, d := range b[:4] {
+		switch {
+		case '0' <= d && d <= '9':
+			d -= '0'
+		case 'a' <= d && d <= 'f':
+			d -= 'a' - 10
+		case 'A' <= d && d <= 'F':
+			d -= 'A' - 10
+		default:
+			return -1
+		}
+		r = r*16 + rune(d)
+	}
+	return r
 }
 
 const hexDigits = "0123456789abcdef"
 
-func writeString(out *bytes.Buffer, s string) {
-	out.WriteByte('"')
+// appendString appends s as a canonical JSON string.
+func appendString(out, s []byte) []byte {
+	out = append(out, '"')
 	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+	for i, c := range s {
 		if c >= 0x20 && c != '"' && c != '\\' {
 			continue
 		}
-		out.WriteString(s[start:i])
+		out = append(out, s[start:i]...)
 		switch c {
 		case '"', '\\':
-			out.WriteByte('\\')
-			out.WriteByte(c)
+			out = append(out, '\\', c)
 		case '\b':
-			out.WriteString(`\b`)
+			out = append(out, '\\', 'b')
 		case '\f':
-			out.WriteString(`\f`)
+			out = append(out, '\\', 'f')
 		case '\n':
-			out.WriteString(`\n`)
+			out = append(out, '\\', 'n')
 		case '\r':
-			out.WriteString(`\r`)
+			out = append(out, '\\', 'r')
 		case '\t':
-			out.WriteString(`\t`)
+			out = append(out, '\\', 't')
 		default:
-			out.WriteString(`\u00`)
-			out.WriteByte(hexDigits[c>>4])
-			out.WriteByte(hexDigits[c&0xf])
+			out = append(out, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 		}
 		start = i + 1
 	}
-	out.WriteString(s[start:])
-	out.WriteByte('"')
+	out = append(out, s[start:]...)
+	return append(out, '"')
 }
 
 // isPrintableLine reports whether s is valid UTF-8 without control

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,12 +128,45 @@ func TestCanonicalJSON(t *testing.T) {
 	}
 }
 
+// canonicalEdgeCases are texts where a JSON reader can go wrong: escapes,
+// surrogates, numbers, nesting, member order and white space.
+var canonicalEdgeCases = []string{
+	`"\ud83d\ude00"`, `"\ud83d"`, `"\ud83dx"`, `"\ud83d\u0041"`, `"\ude00\ud83d"`, `"\ud83d\ud83d\ude00"`, `"\uD83D\uDE00"`,
+	`"\ud83d\u12"`, `"\u12"`, `"\u"`, `"\x"`, `"\'"`, `"a\"`, `"\/\b\f\n\r\t\\\""`, "\"\t\"", "\"\x7f\"", `"\u0000"`,
+	`0`, `-0`, `01`, `-`, `1.`, `.5`, `1e`, `1e+`, `1E-07`, `+1`, `1.5e3x`, `tru`, `truex`, `nulll`, `[true,false,null]`,
+	`{"b":1,"a":2,"b":3}`, `{"a":1,"a":1}`, `{"\u0061":1,"a":2}`, `{"é":1,"e":2,"":3}`, `{"a":[{"d":1,"c":2}],"0":{}}`,
+	`{"a":1,}`, `{,}`, `{"a"}`, `{"a":}`, `{1:2}`, `[1 2]`, `[,1]`, `[1,]`, `]`, `}`, `[}`, `{]`, `{"a":1 "b":2}`,
+	" \t\r\n{ \"a\" : [ 1 , { } ] }\n ", "{}\x00", `{} []`, `"x" "y"`, "\ufeff{}",
+	strings.Repeat("[", 64) + strings.Repeat("]", 64), strings.Repeat("[", 65) + strings.Repeat("]", 65),
+	strings.Repeat("[", 65) + "1" + strings.Repeat("]", 65), strings.Repeat(`{"a":`, 64) + "1" + strings.Repeat("}", 64),
+	strings.Repeat(`{"a":`, 65) + "1" + strings.Repeat("}", 65), strings.Repeat(`{"a":`, 65) + "{}" + strings.Repeat("}", 65),
+}
+
+// TestCanonicalJSONAsEncodingJSON holds the scanner to the first
+// implementation, on encoding/json's Decoder, over the edge cases
+// (FuzzCanonicalJSON goes further).
+func TestCanonicalJSONAsEncodingJSON(t *testing.T) {
+	for _, in := range canonicalEdgeCases {
+		got, err := ledger.CanonicalJSON([]byte(in))
+		want, wantErr := refCanonicalJSON([]byte(in))
+		if (err == nil) != (wantErr == nil) || !bytes.Equal(got, want) {
+			t.Errorf("CanonicalJSON(%q) = %q, %v; encoding/json's reading gives %q, %v", in, got, err, want, wantErr)
+		}
+	}
+}
+
 func FuzzCanonicalJSON(f *testing.F) {
 	for _, s := range []string{`{}`, `{"b":1,"a":[1,2.5,"x"]}`, `"\u00e9\n"`, `[[[]]]`, `{"a":{"a":{}}}`, `-0.0e-5`} {
 		f.Add([]byte(s))
 	}
+	for _, s := range canonicalEdgeCases {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		out, err := ledger.CanonicalJSON(in)
+		if ref, refErr := refCanonicalJSON(in); (err == nil) != (refErr == nil) || !bytes.Equal(out, ref) {
+			t.Fatalf("CanonicalJSON(%q) = %q, %v; the encoding/json reading gives %q, %v", in, out, err, ref, refErr)
+		}
 		if err != nil {
 			return
 		}

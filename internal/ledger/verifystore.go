@@ -62,33 +62,62 @@ FROM events e LEFT JOIN ledger_leaves l ON l.event_seq = e.seq ORDER BY e.seq`)
 		return 0, err
 	}
 	defer rows.Close()
-	n := 0
+	// Reading the rows is the connection's work and recomputing their
+	// leaves (canonical JSON, SM3) is CPU work of the same order: a checker
+	// goroutine does the second, in order, while this one reads the next
+	// rows, so that a full verification can use two cores.
+	batches := make(chan []eventRow, 4)
+	failed := make(chan struct{}) // closed by the checker at its finding
+	checked := make(chan checkResult, 1)
+	go func() {
+		var res checkResult
+		for batch := range batches {
+			for _, r := range batch {
+				if res.err != nil {
+					break
+				}
+				if res.err = r.check(); res.err == nil {
+					res.n++
+				} else {
+					close(failed)
+				}
+			}
+		}
+		checked <- res
+	}()
+	const batchSize = 256
+	batch := make([]eventRow, 0, batchSize)
+	var scanErr error
+read:
 	for rows.Next() {
-		var idx *int64
-		var id *string
-		var hash []byte
-		r, err := scanEvent(rows, &idx, &id, &hash)
-		if err != nil {
-			return n, store.MapError(tx.Dialect(), err)
+		var r eventRow
+		if r.RecordEvent, scanErr = scanEvent(rows, &r.idx, &r.id, &r.hash); scanErr != nil {
+			break
 		}
-		if idx == nil {
-			return n, tampered("event %d (%s, %s) is not in the ledger", "事件 %d（%s，%s）不在账本中", r.Seq, r.ID, r.Kind)
+		if batch = append(batch, r); len(batch) == batchSize {
+			select {
+			case batches <- batch:
+			case <-failed:
+				break read
+			}
+			batch = make([]eventRow, 0, batchSize)
 		}
-		if id == nil || *id != r.ID {
-			return n, tampered("event %d: its id %s is not the one ledger entry %d records", "事件 %d：其编号 %s 与账本第 %d 条记录的不符", r.Seq, r.ID, *idx)
-		}
-		leaf, err := EventLeafRaw(r.Event(), r.Data)
-		if err != nil {
-			return n, tampered("event %d (%s) cannot be encoded as a ledger entry (its data is not valid JSON)", "事件 %d（%s）无法编码为账本条目（数据不是有效 JSON）", r.Seq, r.ID)
-		}
-		if !bytes.Equal(Hasher{}.HashLeaf(leaf), hash) {
-			return n, tampered("event %d (%s, %s) differs from ledger entry %d: changed after it was recorded", "事件 %d（%s，%s）与账本第 %d 条不符：记录后被改动", r.Seq, r.ID, r.Kind, *idx)
-		}
-		n++
 	}
-	if err := rows.Err(); err != nil {
-		return n, store.MapError(tx.Dialect(), err)
+	if scanErr == nil {
+		scanErr = rows.Err()
 	}
+	batches <- batch // the checker reads until batches closes, even after a finding
+	close(batches)
+	res := <-checked
+	// A finding in the rows read comes before the error that stopped
+	// reading further.
+	if res.err != nil {
+		return res.n, res.err
+	}
+	if scanErr != nil {
+		return res.n, store.MapError(tx.Dialect(), scanErr)
+	}
+	n := res.n
 	rows.Close()
 	var idx, seq int64
 	var id string
@@ -101,6 +130,38 @@ WHERE l.event_seq IS NOT NULL AND e.seq IS NULL ORDER BY l.leaf_index LIMIT 1`).
 		return n, store.MapError(tx.Dialect(), err)
 	}
 	return n, nil
+}
+
+// eventRow is an event row of CheckEvents with the leaf that records it
+// (idx nil: none).
+type eventRow struct {
+	RecordEvent
+	idx  *int64
+	id   *string
+	hash []byte
+}
+
+type checkResult struct {
+	n   int // rows that matched before err
+	err error
+}
+
+// check recomputes the row's leaf and compares it with the stored one.
+func (r eventRow) check() error {
+	if r.idx == nil {
+		return tampered("event %d (%s, %s) is not in the ledger", "事件 %d（%s，%s）不在账本中", r.Seq, r.ID, r.Kind)
+	}
+	if r.id == nil || *r.id != r.ID {
+		return tampered("event %d: its id %s is not the one ledger entry %d records", "事件 %d：其编号 %s 与账本第 %d 条记录的不符", r.Seq, r.ID, *r.idx)
+	}
+	leaf, err := EventLeafRaw(r.Event(), r.Data)
+	if err != nil {
+		return tampered("event %d (%s) cannot be encoded as a ledger entry (its data is not valid JSON)", "事件 %d（%s）无法编码为账本条目（数据不是有效 JSON）", r.Seq, r.ID)
+	}
+	if !bytes.Equal(Hasher{}.HashLeaf(leaf), r.hash) {
+		return tampered("event %d (%s, %s) differs from ledger entry %d: changed after it was recorded", "事件 %d（%s，%s）与账本第 %d 条不符：记录后被改动", r.Seq, r.ID, r.Kind, *r.idx)
+	}
+	return nil
 }
 
 // VerifiersFor returns the keys that must have signed a checkpoint of the
