@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # Make sure material pre-review (issue 5) can read scans: Tesseract
 # (tesseract-ocr) with its Simplified Chinese data (tesseract-ocr-chi-sim;
-# English comes with tesseract-ocr). Installs what is missing with apt-get
-# (needs root) and fails with a clear message when it cannot. Without them
-# the server still runs and reports OCR as unavailable; the OCR tests fail
-# naming this script.
+# English comes with tesseract-ocr), and the Kai face
+# (fonts-arphic-gkai00mp) that amounts in capital numerals are matched
+# against besides the Song and sans faces of scripts/pdftools.sh. Installs
+# what is missing with apt-get (needs root) and fails with a clear message
+# when it cannot. Without them the server still runs and reports OCR as
+# unavailable; the OCR tests fail naming this script.
 set -u
 
-PACKAGES="tesseract-ocr tesseract-ocr-chi-sim"
+PACKAGES="tesseract-ocr tesseract-ocr-chi-sim fonts-arphic-gkai00mp"
+FONTS=(/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf)
 LANGS=(chi_sim eng)
 
 missing() {
   local m=""
+  for f in "${FONTS[@]}"; do
+    [ -f "$f" ] || m="$m $f"
+  done
   if ! command -v tesseract >/dev/null 2>&1; then
-    echo " tesseract"
+    echo "$m tesseract"
     return
   fi
   local have
@@ -25,7 +31,7 @@ missing() {
 }
 
 report() {
-  echo "ocrtools: $(tesseract --version 2>&1 | head -1), languages: $(tesseract --list-langs 2>/dev/null | tail -n +2 | tr '\n' ' ')"
+  echo "ocrtools: $(tesseract --version 2>&1 | head -1), languages: $(tesseract --list-langs 2>/dev/null | tail -n +2 | tr '\n' ' '), fonts: ${FONTS[*]}"
 }
 
 m="$(missing)"

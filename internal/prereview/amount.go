@@ -262,32 +262,41 @@ type glyphTemplate struct {
 }
 
 var amountTemplates struct {
-	once sync.Once
-	t    []glyphTemplate
+	sync.Mutex
+	byFonts map[string][]glyphTemplate
 }
 
 // glyphTemplates renders glyphChars from every AmountGlyphFonts file
-// present, once.
+// present, once for each list of fonts.
 func glyphTemplates() []glyphTemplate {
-	amountTemplates.once.Do(func() {
-		for _, path := range AmountGlyphFonts {
-			data, err := os.ReadFile(path)
-			if err != nil {
-				continue
-			}
-			f, err := sfnt.Parse(data)
-			if err != nil {
-				continue
-			}
-			var buf sfnt.Buffer
-			for _, r := range glyphChars {
-				if t, ok := renderTemplate(f, &buf, r); ok {
-					amountTemplates.t = append(amountTemplates.t, t)
-				}
+	key := strings.Join(AmountGlyphFonts, "\n")
+	amountTemplates.Lock()
+	defer amountTemplates.Unlock()
+	if ts, ok := amountTemplates.byFonts[key]; ok {
+		return ts
+	}
+	var ts []glyphTemplate
+	for _, path := range AmountGlyphFonts {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		f, err := sfnt.Parse(data)
+		if err != nil {
+			continue
+		}
+		var buf sfnt.Buffer
+		for _, r := range glyphChars {
+			if t, ok := renderTemplate(f, &buf, r); ok {
+				ts = append(ts, t)
 			}
 		}
-	})
-	return amountTemplates.t
+	}
+	if amountTemplates.byFonts == nil {
+		amountTemplates.byFonts = map[string][]glyphTemplate{}
+	}
+	amountTemplates.byFonts[key] = ts
+	return ts
 }
 
 // renderTemplate rasterises r at 64 pixels per em and normalises it.
@@ -558,7 +567,7 @@ func readAmountPixels(grey *image.Gray, region image.Rectangle) []glyphSeg {
 // numeral Tesseract missed, or whose box it drew too narrow). Anything
 // not matched inside the run rejects the reading: a dropped numeral would
 // change the amount.
-func amountFromSegs(segs []glyphSeg, x0, x1 int) (string, float64, bool) {
+func amountFromSegs(segs []glyphSeg, x0, x1 int) (text string, score float64, from, to int, ok bool) {
 	inside := func(s glyphSeg) bool {
 		ov := min(s.x1, x1) - max(s.x0, x0)
 		return 2*ov >= s.x1-s.x0
@@ -573,7 +582,7 @@ func amountFromSegs(segs []glyphSeg, x0, x1 int) (string, float64, bool) {
 		}
 	}
 	if first < 0 {
-		return "", 0, false
+		return "", 0, 0, 0, false
 	}
 	// Leading labels inside the run.
 	for first <= last && strings.ContainsRune(glyphLabelChars, segs[first].r) {
@@ -608,26 +617,26 @@ func amountFromSegs(segs []glyphSeg, x0, x1 int) (string, float64, bool) {
 		p := segs[first-1]
 		h := segs[first].x1 - segs[first].x0
 		if !strings.ContainsRune(glyphLabelChars, p.r) && segs[first].x0-p.x1 < h*4/5 {
-			return "", 0, false
+			return "", 0, 0, 0, false
 		}
 	}
 	if !strings.ContainsRune("元圆整正角分", segs[last].r) {
-		return "", 0, false
+		return "", 0, 0, 0, false
 	}
 	var b strings.Builder
 	var sum float64
 	for _, s := range segs[first : last+1] {
 		if !isAmountRune(s.r) {
-			return "", 0, false
+			return "", 0, 0, 0, false
 		}
 		b.WriteRune(s.r)
 		sum += s.score
 	}
-	text := b.String()
+	text = b.String()
 	if _, err := ParseCapitalAmount(text); err != nil || !hasCapitalDigit(text) {
-		return "", 0, false
+		return "", 0, 0, 0, false
 	}
-	return text, sum / float64(last+1-first), true
+	return text, sum / float64(last+1-first), segs[first].x0, segs[last].x1, true
 }
 
 // otsu returns the threshold that best splits the grey levels in r into

@@ -41,7 +41,15 @@ func FieldFindingsAt(fields map[string]string, app Application, page int, region
 	}
 	appCode := ident.NormalizeUSCC(app.USCC)
 	if code := fields[FieldUSCC]; code != "" {
-		if err := ident.ValidateUSCC(code); err != nil {
+		if err := ident.ValidateUSCC(code); err != nil && appCode != "" && ident.ValidateUSCC(appCode) == nil && misreadOf(code, appCode) {
+			// 7 read as T: the declared code with one character misread,
+			// not a wrong code on the document.
+			out = append(out, at(Finding{
+				Code: CodeTextUnclear, Severity: Warning,
+				Message:  fmt.Sprintf("材料上的统一社会信用代码识别为 %s，与申报的 %s 有一位形近字符不同，可能是扫描不清：请核对；必要时上传更清晰的扫描件", code, appCode),
+				MessageE: fmt.Sprintf("the credit code on the document reads %s, one look-alike character from the declared %s, perhaps an unclear scan: check it, and upload a clearer scan if needed", code, appCode),
+			}, FieldUSCC))
+		} else if err != nil {
 			zh, en := "", ""
 			if e := apperr.As(err); e != nil {
 				zh, en = e.ZH, e.EN
@@ -73,11 +81,11 @@ func FieldFindingsAt(fields map[string]string, app Application, page int, region
 				MessageE: fmt.Sprintf("the name %q on the document differs from the applicant %q: upload your own organisation's document; if it was renamed, add the proof of the change of name", name, want),
 			}
 			// One character apart in a long name is more likely a misread
-			// than another enterprise: ask to check, not to replace.
+			// (勘 read as 勤) than another enterprise: ask to check.
 			if d := editDistance(got, exp); d == 1 && len([]rune(exp)) >= 6 {
-				f.Severity = Warning
-				f.Message = fmt.Sprintf("材料上的名称识别为“%s”，与申报单位“%s”有一字之差：请核对；如为扫描不清，请上传更清晰的扫描件", name, want)
-				f.MessageE = fmt.Sprintf("the name on the document reads %q, one character from the applicant %q: check it; if the scan is unclear, upload a clearer one", name, want)
+				f.Code, f.Severity = CodeTextUnclear, Warning
+				f.Message = fmt.Sprintf("材料上的名称识别为“%s”，与申报单位“%s”有一字之差，可能是扫描不清：请核对；必要时上传更清晰的扫描件", name, want)
+				f.MessageE = fmt.Sprintf("the name on the document reads %q, one character from the applicant %q, perhaps an unclear scan: check it, and upload a clearer scan if needed", name, want)
 			}
 			out = append(out, at(f, FieldName))
 		}
@@ -106,6 +114,30 @@ var beijing = time.FixedZone("CST", 8*3600)
 func normName(s string) string {
 	s = strings.NewReplacer("（", "(", "）", ")", " ", "", "\u3000", "", "\t", "", "·", "", "•", "").Replace(s)
 	return strings.ToUpper(s)
+}
+
+// lookAlikes are the pairs of code characters OCR confuses.
+var lookAlikes = map[[2]byte]bool{}
+
+func init() {
+	for _, p := range []string{"7T", "8B", "0D", "0Q", "1L", "2Z", "5S", "6G", "UV", "UW", "MN", "HN", "EF", "PR", "CG", "0U", "1T", "4A", "3B", "9Q"} {
+		lookAlikes[[2]byte{p[0], p[1]}] = true
+		lookAlikes[[2]byte{p[1], p[0]}] = true
+	}
+}
+
+// misreadOf reports whether read differs from code in one position, by a
+// pair of characters OCR confuses.
+func misreadOf(read, code string) bool {
+	if len(read) != len(code) || !oneCharApart(read, code) {
+		return false
+	}
+	for i := 0; i < len(read); i++ {
+		if read[i] != code[i] {
+			return lookAlikes[[2]byte{read[i], code[i]}]
+		}
+	}
+	return false
 }
 
 // oneCharApart reports whether two codes of equal length differ in exactly

@@ -28,7 +28,7 @@ const (
 // two columns of a licence into one line (名称……注册资本……).
 var (
 	usccLabels     = []string{"统一社会信用代码", "社会信用代码", "信用代码"}
-	nameLabels     = []string{"企业名称", "单位名称", "公司名称", "名称"}
+	nameLabels     = []string{"企业名称", "单位名称", "公司名称", "申请单位", "建设单位", "名称"}
 	legalRepLabels = []string{"法定代表人", "法人代表", "执行事务合伙人", "负责人", "经营者", "投资人"}
 	validityLabels = []string{"营业期限", "经营期限", "合伙期限", "有效期限", "有效期", "有效日期"}
 	foundedLabels  = []string{"成立日期", "注册日期"}
@@ -39,6 +39,7 @@ var (
 		"统一社会信用代码", "名称", "类型", "法定代表人", "法人代表", "执行事务合伙人", "负责人", "经营者", "投资人",
 		"经营范围", "注册资本", "出资额", "成立日期", "注册日期", "营业期限", "经营期限", "合伙期限", "有效期限", "有效期",
 		"住所", "主要经营场所", "经营场所", "登记机关", "发证机关", "发证日期", "地址", "组成形式",
+		"申请单位", "建设单位", "联系人", "联系电话", "项目名称", "项目代码",
 	}
 	// nameLabelQualifiers may stand before a bare 名称 that labels the
 	// enterprise; any other Chinese character before it (项目名称,
@@ -60,7 +61,7 @@ func ExtractFields(text string) map[string]string {
 	if code := findUSCC(lines); code != "" {
 		out[FieldUSCC] = code
 	}
-	if v := labelValue(lines, nameLabels, isNameValue); v != "" {
+	if v := nameAfterLabel(lines); v != "" {
 		out[FieldName] = v
 	} else if v := enterpriseNameFallback(lines); v != "" {
 		out[FieldName] = v
@@ -163,7 +164,10 @@ func labelValue(lines []string, labels []string, ok func(string) bool) string {
 			continue
 		}
 		v := cutValue(l[end:])
-		if v == "" && i+1 < len(lines) && findLabel(lines[i+1], stopLabels) != 0 {
+		// A label alone on its line: the value may be on the next, if
+		// that holds no label (in a table read label column first, the
+		// next line is the next label).
+		if v == "" && i+1 < len(lines) && findLabel(lines[i+1], stopLabels) < 0 {
 			v = cutValue(lines[i+1])
 		}
 		if v != "" && (ok == nil || ok(v)) {
@@ -198,6 +202,59 @@ func cutValue(s string) string {
 		}
 	}
 	return strings.Trim(s[:cut], " \t:;,.、|_-—")
+}
+
+// nameAfterLabel reads the enterprise name after its label, joining the
+// cells up to the next label: OCR may split a name where its characters
+// stand apart (申请单位	福州	恒信工程咨询有限责任公司).
+func nameAfterLabel(lines []string) string {
+	for i, l := range lines {
+		end := findLabel(l, nameLabels)
+		if end < 0 {
+			continue
+		}
+		rest := strings.TrimLeft(l[end:], " \t:;,.、|_-—")
+		if cut := cutAtLabel(rest); cut >= 0 {
+			rest = rest[:cut]
+		}
+		v := strings.Trim(strings.ReplaceAll(rest, "\t", ""), " :;,.、|_-—")
+		if v == "" && i+1 < len(lines) && findLabel(lines[i+1], stopLabels) < 0 {
+			v = cutValue(lines[i+1])
+		}
+		if isNameValue(v) && !strings.ContainsAny(v, "，。,;；:：") && (hasOrgSuffix(v) || !genericNameLabel(l[:end])) {
+			return v
+		}
+	}
+	return ""
+}
+
+// genericNameLabel: the label found ends with 申请单位 or 建设单位, which
+// also start sentences (建设单位应当……) and signature lines (建设单位（盖章）):
+// its value must end like an organisation's name.
+func genericNameLabel(upToLabel string) bool {
+	return strings.HasSuffix(upToLabel, "申请单位") || strings.HasSuffix(upToLabel, "建设单位")
+}
+
+// orgSuffixes end the names of organisations.
+var orgSuffixes = []string{"公司", "厂", "中心", "院", "所", "局", "社", "店", "部", "会", "行", "集团", "处", "站", "馆", "校", "学", "委员会", "(有限合伙)", "（有限合伙）", "(普通合伙)", "（普通合伙）", "企业"}
+
+func hasOrgSuffix(v string) bool {
+	for _, s := range orgSuffixes {
+		if strings.HasSuffix(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// pureName: Chinese characters and brackets only.
+func pureName(s string) bool {
+	for _, r := range s {
+		if !isCJK(r) && !strings.ContainsRune("()（）", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // isNameValue accepts an enterprise name: at least four characters, mostly
@@ -243,6 +300,15 @@ func hasEnterpriseSuffix(v string) bool {
 // run of Chinese ending with a company suffix (有限公司, 合作社, …), after
 // any label and separator in its line.
 func enterpriseNameFallback(lines []string) string {
+	// A name standing alone in its cell (a signature block, a table) is
+	// surer than one inside a sentence (请XX有限公司于……).
+	for _, l := range lines {
+		for _, cell := range strings.Split(l, "\t") {
+			if isNameValue(cell) && hasEnterpriseSuffix(cell) && findLabel(cell, stopLabels) < 0 && pureName(cell) {
+				return cell
+			}
+		}
+	}
 	for _, l := range lines {
 		for _, suf := range []string{"有限责任公司", "股份有限公司", "有限公司", "合伙企业", "合作社"} {
 			i := strings.Index(l, suf)

@@ -81,6 +81,16 @@ func TestExtractFields(t *testing.T) {
 			want: map[string]string{FieldName: "厦门海沧建设发展有限公司", FieldAmount: "345678.90", FieldAmountText: "叁拾肆万伍仟陆佰柒拾捌元玖角整"},
 		},
 		{
+			name: "application form: 申请单位 split by a gap, 建设单位 in sentences and signature lines",
+			text: "建设单位应当严格按照批准的设计方案组织施工。\n申请单位\t福州\t恒信ABC工程咨询有限责任公司\n建设单位（盖章）",
+			want: map[string]string{FieldName: "福州恒信ABC工程咨询有限责任公司"},
+		},
+		{
+			name: "no label: a name alone in its cell wins over one in a sentence",
+			text: "请长沙恒信投资有限公司于收到本文件之日起三十日内办理。\n申请单位（盖章）\n长沙恒信投资有限公司",
+			want: map[string]string{FieldName: "长沙恒信投资有限公司"},
+		},
+		{
 			name: "an invalid code is still reported as read",
 			text: "统一社会信用代码 91350200MA2Y3K7Q55",
 			want: map[string]string{FieldUSCC: "91350200MA2Y3K7Q55"},

@@ -40,13 +40,16 @@ const (
 // OCR defaults.
 const (
 	// DefaultOCRTimeout bounds one page when the context has no earlier
-	// deadline: Tesseract takes 2–10 s for an A4 page at 200 dpi on one
-	// core, far longer on a huge or noisy page.
+	// deadline: Tesseract takes 1–2 s of CPU for an A4 page at 150–300 dpi
+	// (BenchmarkOCRPage), several times that in wall time on a busy
+	// machine.
 	DefaultOCRTimeout = 60 * time.Second
-	// OCRDPI is the resolution to rasterise a page at for OCR: 200 dpi
-	// reads a licence's 10–12 pt Chinese as well as 300 dpi in half the
-	// time, while 150 dpi starts to lose characters (figures in
-	// docs/prereview.md and ocr_test.go's benchmarks).
+	// OCRDPI is the resolution to rasterise a page at for OCR. On the
+	// rendered licence of the tests, 150, 200 and 300 dpi all read every
+	// field of a clean page; Tesseract's CPU time per page was 1.2, 1.45
+	// and 2.1 s. 200 dpi keeps a margin for small print and poor scans at
+	// two thirds of the cost of 300. At the 100 dpi the other checks use,
+	// Tesseract misses most Chinese characters.
 	OCRDPI = 200
 	// maxOCRPixels refuses to hand Tesseract an image larger than an A3
 	// page at 300 dpi; the caller rasterises at OCRDPI.
@@ -155,6 +158,8 @@ type OCRWord struct {
 	Text string
 	Box  Box
 	Conf float64 // 0–100
+
+	ownCell bool // set off from the words before it (an amount read again)
 }
 
 // OCRResult is the text of one page image.
@@ -164,10 +169,10 @@ type OCRResult struct {
 	Conf     float64       `json:"conf"`     // mean confidence of the words, 0–100 (0: no text)
 	Duration time.Duration `json:"duration"` // wall time
 	CPU      time.Duration `json:"cpu"`      // Tesseract's user+system time
-	Rereads  int           `json:"rereads"`  // amounts read a second time with only capital numerals allowed
+	Rereads  int           `json:"rereads"`  // amounts read a second time from the pixels (readAmountPixels)
 }
 
-// OCR reads the text of a page image with Tesseract (chi_sim+eng) in a
+// OCR reads the text of a page image with Tesseract (PageLangs) in a
 // subprocess, bounded by ctx and DefaultOCRTimeout. Spaces Tesseract puts
 // between Chinese characters are removed. Rasterise a page at OCRDPI for
 // it: at 100 dpi Tesseract misses most Chinese characters.
@@ -183,11 +188,13 @@ func OCR(ctx context.Context, img image.Image) (string, error) {
 // that a finding can point at the line it is about (FieldRegions).
 //
 // Amounts in capital numerals (壹佰贰拾万元整) are where Tesseract's
-// Chinese model is weakest: 壹 and 贰 are rare characters and come out as
-// 索, 融 or 过. A run of words that looks like such an amount but has a
-// doubtful character is read a second time, cropped, as one line allowing
-// only the characters amounts are written with; the second reading replaces
-// the first when it parses as an amount.
+// Chinese model fails: it has no 叁, 柒, 捌 or 仟 at all, and reads 壹 and
+// 贰 as 索, 融 or 过. Around the units it does read (拾万元整), the line is
+// read again from the pixels by matching each character against the
+// twenty numerals rendered from the machine's Chinese fonts
+// (readAmountPixels); that reading replaces Tesseract's when it is a whole
+// amount, and an amount that cannot be read whole is left out rather than
+// guessed.
 func OCRPage(ctx context.Context, img image.Image, opt OCROptions) (*OCRResult, error) {
 	if ok, why := OCRAvailable(); !ok {
 		return nil, fmt.Errorf("%w: %s", ErrOCRUnavailable, why)
@@ -394,11 +401,14 @@ func rereadRun(grey *image.Gray, ws []OCRWord, a, b, lh int) ([]OCRWord, bool) {
 	// often too narrow, and a numeral it dropped may lie just outside.
 	region := image.Rect(box.Min.X-lh*3/2, box.Min.Y-lh/4, box.Max.X+lh*3/4, box.Max.Y+lh/4)
 	segs := readAmountPixels(grey, region)
-	text, score, ok := amountFromSegs(segs, box.Min.X, box.Max.X)
+	text, score, x0, x1, ok := amountFromSegs(segs, box.Min.X, box.Max.X)
 	if !ok {
 		return ws, false
 	}
-	merged := OCRWord{Text: text, Box: BoxOf(box), Conf: 100 * score}
+	// A cell of its own: what Tesseract read just before it may be a
+	// garbled label (人民市), which must not make the amount look like the
+	// tail of a longer one.
+	merged := OCRWord{Text: text, Box: Box{x0, box.Min.Y, x1, box.Max.Y}, Conf: 100 * score, ownCell: true}
 	return append(ws[:a:a], append([]OCRWord{merged}, ws[b:]...)...), true
 }
 
@@ -467,7 +477,7 @@ func lineText(ws []OCRWord) string {
 	var cells []string
 	start := 0
 	for i := 1; i <= len(ws); i++ {
-		if i == len(ws) || 2*gap(ws[i-1], ws[i]) > 3*lh {
+		if i == len(ws) || 2*gap(ws[i-1], ws[i]) > 3*lh || ws[i].ownCell {
 			cells = append(cells, JoinOCRWords(wordTexts(ws[start:i])))
 			start = i
 		}

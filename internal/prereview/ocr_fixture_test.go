@@ -3,8 +3,8 @@ package prereview
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"image"
-	"image/color"
 	"image/draw"
 	"image/jpeg"
 	"image/png"
@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -47,6 +48,7 @@ type testLicence struct {
 	Authority string
 	Issued    string // 2020年05月20日
 	Seal      bool   // a red round seal over the authority and date
+	SealName  bool   // a second one stamped across the name
 }
 
 // mustUSCC returns a valid credit code made from a 17-character body.
@@ -93,11 +95,15 @@ func needOCR(t testing.TB) {
 	}
 }
 
-func newTestPDF(t testing.TB, orientation string) *fpdf.Fpdf {
+// ocrKaiPath is a Kai (楷体) face, for documents in a style the amount
+// templates were not made from.
+const ocrKaiPath = "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf"
+
+func newTestPDF(t testing.TB, orientation, fontPath string) *fpdf.Fpdf {
 	t.Helper()
-	font, err := os.ReadFile(ocrFontPath)
+	font, err := os.ReadFile(fontPath)
 	if err != nil {
-		t.Fatalf("font %s is missing: run scripts/pdftools.sh", ocrFontPath)
+		t.Fatalf("font %s is missing: run scripts/pdftools.sh and scripts/ocrtools.sh", fontPath)
 	}
 	p := fpdf.New(orientation, "mm", "A4", "")
 	p.SetCompression(true)
@@ -111,7 +117,7 @@ func newTestPDF(t testing.TB, orientation string) *fpdf.Fpdf {
 // renderLicencePDF draws a landscape A4 business licence (副本).
 func renderLicencePDF(t testing.TB, l testLicence) []byte {
 	t.Helper()
-	p := newTestPDF(t, "L")
+	p := newTestPDF(t, "L", ocrFontPath)
 	// Frame.
 	p.SetDrawColor(170, 120, 60)
 	p.SetLineWidth(1.2)
@@ -165,6 +171,9 @@ func renderLicencePDF(t testing.TB, l testLicence) []byte {
 	if l.Seal {
 		drawTestSeal(p, 232, 170, 21, l.Authority)
 	}
+	if l.SealName {
+		drawTestSeal(p, 95, 74, 21, l.Name)
+	}
 	p.SetFont("song", "", 9)
 	p.SetTextColor(60, 60, 60)
 	p.SetXY(22, 188)
@@ -196,9 +205,9 @@ func wrapText(p *fpdf.Fpdf, s string, w float64) []string {
 
 // renderAmountPDF draws a portrait contract page whose total is written
 // in capital numerals and in figures.
-func renderAmountPDF(t testing.TB, capital, figures string) []byte {
+func renderAmountPDF(t testing.TB, fontPath, capital, figures string) []byte {
 	t.Helper()
-	p := newTestPDF(t, "P")
+	p := newTestPDF(t, "P", fontPath)
 	p.SetFont("song", "", 20)
 	p.SetXY(0, 25)
 	p.CellFormat(210, 10, "建设工程施工合同（摘要）", "", 0, "C", false, 0, "")
@@ -225,8 +234,11 @@ func renderAmountPDF(t testing.TB, capital, figures string) []byte {
 }
 
 // drawTestSeal draws a red round official seal: double ring, star, the
-// authority's name on an arc and 专用章 below.
+// authority's name on an arc and 专用章 below. It multiplies like ink
+// stamped on paper: black print under it stays black.
 func drawTestSeal(p *fpdf.Fpdf, cx, cy, r float64, name string) {
+	p.SetAlpha(1, "Multiply")
+	defer p.SetAlpha(1, "Normal")
 	p.SetDrawColor(225, 30, 35)
 	p.SetFillColor(225, 30, 35)
 	p.SetTextColor(225, 30, 35)
@@ -263,9 +275,20 @@ func drawTestSeal(p *fpdf.Fpdf, cx, cy, r float64, name string) {
 	p.SetTextColor(0, 0, 0)
 }
 
+// rasterised caches rasterise: several tests read the same renders.
+var rasterised sync.Map // [sha256 of the PDF, dpi] → image.Image
+
 // rasterise renders page 1 of a PDF with pdftoppm at dpi.
 func rasterise(t testing.TB, pdf []byte, dpi int) image.Image {
 	t.Helper()
+	type key struct {
+		sum [32]byte
+		dpi int
+	}
+	k := key{sha256.Sum256(pdf), dpi}
+	if img, ok := rasterised.Load(k); ok {
+		return img.(image.Image)
+	}
 	needTool(t, "pdftoppm", "scripts/pdftools.sh")
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in.pdf")
@@ -288,6 +311,7 @@ func rasterise(t testing.TB, pdf []byte, dpi int) image.Image {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rasterised.Store(k, img)
 	return img
 }
 
@@ -302,23 +326,25 @@ func degrade(t testing.TB, img image.Image, deg float64, noise int, q int, seed 
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	sin, cos := math.Sincos(deg * math.Pi / 180)
 	cx, cy := float64(b.Dx())/2, float64(b.Dy())/2
-	for y := 0; y < b.Dy(); y++ {
-		for x := 0; x < b.Dx(); x++ {
+	w, h := b.Dx(), b.Dy()
+	for y := 0; y < h; y++ {
+		row := dst.Pix[y*dst.Stride : y*dst.Stride+4*w]
+		for x := 0; x < w; x++ {
 			// Inverse rotation, nearest neighbour: the blockiness is what
 			// a cheap scanner's deskew leaves too.
 			fx := cos*(float64(x)-cx) + sin*(float64(y)-cy) + cx
 			fy := -sin*(float64(x)-cx) + cos*(float64(y)-cy) + cy
 			ix, iy := int(math.Round(fx)), int(math.Round(fy))
-			c := color.RGBA{240, 238, 232, 255}
-			if ix >= 0 && iy >= 0 && ix < b.Dx() && iy < b.Dy() {
+			r, g, bl := uint8(240), uint8(238), uint8(232)
+			if ix >= 0 && iy >= 0 && ix < w && iy < h {
 				o := src.PixOffset(ix, iy)
-				c = color.RGBA{min(src.Pix[o], 240), min(src.Pix[o+1], 238), min(src.Pix[o+2], 232), 255}
+				r, g, bl = min(src.Pix[o], 240), min(src.Pix[o+1], 238), min(src.Pix[o+2], 232)
 			}
 			if noise > 0 {
 				n := rng.IntN(2*noise+1) - noise
-				c.R, c.G, c.B = clampByte(int(c.R)+n), clampByte(int(c.G)+n), clampByte(int(c.B)+n)
+				r, g, bl = clampByte(int(r)+n), clampByte(int(g)+n), clampByte(int(bl)+n)
 			}
-			dst.SetRGBA(x, y, c)
+			row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = r, g, bl, 255
 		}
 	}
 	if q <= 0 {

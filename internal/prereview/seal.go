@@ -13,14 +13,20 @@ import (
 // rules, the rule under a red heading), so that a seal stamped over them
 // stands alone. Red pixels are then grouped into clusters (pixels a
 // millimetre or so apart belong together, so that a ring broken by black
-// text printed over it stays one piece); a cluster, or a group of
-// overlapping ones, is a round or oval seal when an ellipse fitted to it
-// (inscribed in its box, or along its principal axes for a tilted oval)
-// has red on nearly every radius near its rim (the ring), almost no red
-// outside it (a frame, a table or a block of red text has red in the
-// corners) and some red inside that does not fill it (star and lettering;
-// a red disc is no seal). Clusters at a page edge are then examined as
-// slices of a perforation seal (perforation.go).
+// text printed over it stays one piece).
+//
+// A candidate seal is a box: a cluster's, a group of clusters' within a
+// few millimetres of each other, a box grown from a long arc by adding
+// the pieces that make it more of a ring (a ring cut into arcs), or a box
+// trimmed down from one that nearly passes (a seal with a rectangular
+// stamp across its rim). It is a round or oval seal when an ellipse
+// fitted to it (inscribed in the box, or along the principal axes of its
+// red for a tilted oval) has red on nearly every radius near its rim (the
+// ring), almost no red outside it (a frame, a rectangular stamp, a table
+// or a block of red text has red in the corners) and some red inside that
+// does not fill it (star and lettering; a red disc is no seal). Clusters
+// at a page edge are then examined as slices of a perforation seal
+// (perforation.go).
 //
 // An image does not say how large the paper is, so millimetres are
 // estimated from the page's short side taken as 210 mm (A4, portrait or
@@ -39,17 +45,29 @@ const (
 	clusterCellMM  = 1.0  // red pixels in 8-adjacent cells this size are one cluster
 	ruleMinMM      = 30.0 // a red run straighter and longer than any seal's rim is a rule
 	ruleGapMM      = 1.0  // a rule may be broken this much (black print over it)
-	mergeGapMM     = 2.5  // clusters whose boxes come this close are also tried as one (a ring cut where a rule crossing it was cleared)
 )
+
+// mergeGapsMM: clusters whose boxes come this close are also tried as one
+// seal, at each of these distances: a ring is cut into arcs by black text
+// printed over it, by a faint stretch where the stamp did not press, or
+// where a rule crossing it was cleared; the wider the gap bridged, the
+// likelier unrelated red joins in, so the narrower groupings are tried
+// too.
+var mergeGapsMM = []float64{1.5, 3, 5}
 
 // Thresholds of the ellipse test.
 const (
 	ringMinCover    = 0.72 // share of radii with red in the rim band
 	ringBandInner   = 0.84 // inner edge of the rim band, as a fraction of the radius
 	outsideMaxShare = 0.06 // share of the box's red lying outside the ellipse
-	interiorMin     = 0.012
-	interiorMax     = 0.55
-	interiorRadius  = 0.72 // "inside": within this fraction of the radius
+	// Red per pixel of the box's corners (its area outside the ellipse):
+	// a rectangular stamp's frame runs through them however much red
+	// text inside dilutes the share above (corpus: seals up to 0.08,
+	// rectangular stamps and edge slices from 0.19).
+	cornersMax     = 0.13
+	interiorMin    = 0.012
+	interiorMax    = 0.55
+	interiorRadius = 0.72 // "inside": within this fraction of the radius
 
 	// Near a page edge a seal must be whole to be a round seal there: a
 	// perforation seal's slice from a skewed scan may not quite reach the
@@ -72,8 +90,10 @@ type redMask struct {
 	// clustering
 	cs       int     // cell size in mask pixels
 	gw, gh   int     // cell grid size
-	label    []int32 // cell → cluster index, -1 when empty
+	label    []int32 // cell → cluster index; -2 for a cell without red
 	clusters []cluster
+
+	fits int // quickFit calls so far (searchFits)
 }
 
 // cluster is a connected group of red pixels.
@@ -544,6 +564,7 @@ type ellipseFit struct {
 	cover    float64 // share of radii with red in the rim band
 	outside  float64 // share of the box's red outside the ellipse
 	interior float64 // red share of the area inside
+	corners  float64 // red share of the box's area outside the ellipse
 	nearEdge bool    // within a slice's margin of a page edge
 }
 
@@ -552,7 +573,7 @@ func (f ellipseFit) ok() bool {
 	if f.nearEdge {
 		cover, outside = edgeMinCover, edgeMaxOutside
 	}
-	return f.cover >= cover && f.outside <= outside &&
+	return f.cover >= cover && f.outside <= outside && f.corners <= cornersMax &&
 		f.interior >= interiorMin && f.interior <= interiorMax
 }
 
@@ -626,6 +647,12 @@ func (m *redMask) momentEllipse(r image.Rectangle) (ellipse, bool) {
 // fitEllipse measures how well the red in r looks like a seal whose rim is
 // the ellipse e.
 func (m *redMask) fitEllipse(r image.Rectangle, e ellipse) ellipseFit {
+	return m.fitEllipseStep(r, e, 1)
+}
+
+// fitEllipseStep is fitEllipse counting every step-th pixel of the box each
+// way (the ring is still sampled in full).
+func (m *redMask) fitEllipseStep(r image.Rectangle, e ellipse, step int) ellipseFit {
 	fit := ellipseFit{r: r, e: e}
 	sn, cs := math.Sincos(e.theta)
 	// Pixels beyond the ellipse by more than about two pixels are outside
@@ -633,11 +660,11 @@ func (m *redMask) fitEllipse(r image.Rectangle, e ellipse) ellipseFit {
 	outLim := 1 + 2.5/math.Min(e.a, e.b)
 	outLim2 := outLim * outLim
 	in2 := interiorRadius * interiorRadius
-	total, out, inArea, inRed := 0, 0, 0, 0
-	for y := r.Min.Y; y < r.Max.Y; y++ {
+	total, out, outArea, inArea, inRed := 0, 0, 0, 0, 0
+	for y := r.Min.Y; y < r.Max.Y; y += step {
 		dy := float64(y) + 0.5 - e.cy
 		row := m.red[y*m.w : (y+1)*m.w]
-		for x := r.Min.X; x < r.Max.X; x++ {
+		for x := r.Min.X; x < r.Max.X; x += step {
 			dx := float64(x) + 0.5 - e.cx
 			u, v := (dx*cs+dy*sn)/e.a, (-dx*sn+dy*cs)/e.b
 			rho2 := u*u + v*v
@@ -647,6 +674,8 @@ func (m *redMask) fitEllipse(r image.Rectangle, e ellipse) ellipseFit {
 				if red {
 					inRed++
 				}
+			} else if rho2 > outLim2 {
+				outArea++
 			}
 			if red {
 				total++
@@ -661,12 +690,15 @@ func (m *redMask) fitEllipse(r image.Rectangle, e ellipse) ellipseFit {
 	}
 	fit.outside = float64(out) / float64(total)
 	fit.interior = float64(inRed) / float64(inArea)
+	if outArea > 0 {
+		fit.corners = float64(out) / float64(outArea)
+	}
 	const n = 180
 	hits := 0
-	step := 0.5 / math.Max(e.a, e.b)
+	dt := 0.5 / math.Max(e.a, e.b)
 	for k := 0; k < n; k++ {
 		s, c := math.Sincos(2 * math.Pi * float64(k) / n)
-		for t := 1.0; t >= ringBandInner; t -= step {
+		for t := 1.0; t >= ringBandInner; t -= dt {
 			u, v := e.a*t*c, e.b*t*s
 			x := int(math.Floor(e.cx + u*cs - v*sn))
 			y := int(math.Floor(e.cy + u*sn + v*cs))
@@ -692,22 +724,27 @@ func (m *redMask) sealSized(r image.Rectangle) bool {
 }
 
 // sealFits measures every candidate of seal size: each cluster alone,
-// and each group of clusters whose boxes overlap or nearly touch (a ring
-// broken into arcs, with its star and lettering inside). A candidate cut
-// by the image edge is left to the perforation check.
+// each group of clusters within mergeGapsMM of each other (a ring broken
+// into arcs, with its star and lettering inside), the boxes grown from
+// long arcs (grownBoxes), and, for a candidate that nearly passes, the
+// best box trimmed from it (trimmed). A candidate cut by the image edge
+// is left to the perforation check.
 func (m *redMask) sealFits() []ellipseFit {
 	minDim := int(math.Ceil(m.mm)) // a millimetre: smaller specks are noise
-	gap := int(math.Round(mergeGapMM * m.mm))
 	var big []int
 	for i, c := range m.clusters {
 		if c.r.Dx() >= minDim || c.r.Dy() >= minDim {
 			big = append(big, i)
 		}
 	}
-	parent := make([]int, len(m.clusters))
-	for i := range parent {
-		parent[i] = i
+	// Sweep over boxes sorted by left edge: a clean page has few
+	// clusters, a noisy one can have thousands.
+	slices.SortStableFunc(big, func(a, b int) int { return m.clusters[a].r.Min.X - m.clusters[b].r.Min.X })
+	boxes := make([]image.Rectangle, 0, len(big)*(1+len(mergeGapsMM)))
+	for _, i := range big {
+		boxes = append(boxes, m.clusters[i].r)
 	}
+	parent := make([]int, len(m.clusters))
 	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
@@ -715,59 +752,317 @@ func (m *redMask) sealFits() []ellipseFit {
 		}
 		return i
 	}
-	// Sweep over boxes sorted by left edge: a clean page has few
-	// clusters, a noisy one can have thousands.
-	slices.SortStableFunc(big, func(a, b int) int { return m.clusters[a].r.Min.X - m.clusters[b].r.Min.X })
-	for ii, i := range big {
-		ri := m.clusters[i].r.Inset(-gap)
-		for _, j := range big[ii+1:] {
-			rj := m.clusters[j].r
-			if rj.Min.X >= ri.Max.X {
-				break
+	for _, gapMM := range mergeGapsMM {
+		gap := int(math.Round(gapMM * m.mm))
+		for i := range parent {
+			parent[i] = i
+		}
+		for ii, i := range big {
+			ri := m.clusters[i].r
+			for _, j := range big[ii+1:] {
+				rj := m.clusters[j].r
+				if rj.Min.X > ri.Max.X+gap {
+					break
+				}
+				if rj.Min.Y <= ri.Max.Y+gap && ri.Min.Y <= rj.Max.Y+gap && rj.Max.X >= ri.Min.X-gap {
+					parent[find(j)] = find(i)
+				}
 			}
-			if ri.Overlaps(rj) {
-				parent[find(j)] = find(i)
+		}
+		group := map[int]int{} // root → index in boxes of the group's box
+		for _, i := range big {
+			g := find(i)
+			if k, ok := group[g]; ok {
+				boxes[k] = boxes[k].Union(m.clusters[i].r)
+			} else {
+				group[g] = len(boxes)
+				boxes = append(boxes, m.clusters[i].r)
 			}
 		}
 	}
-	boxes := make([]image.Rectangle, 0, len(big))
-	group := map[int]int{} // root → index in boxes of the group's box
-	for _, i := range big {
-		boxes = append(boxes, m.clusters[i].r)
-	}
-	for _, i := range big {
-		g := find(i)
-		if k, ok := group[g]; ok {
-			boxes[k] = boxes[k].Union(m.clusters[i].r)
-		} else {
-			group[g] = len(boxes)
-			boxes = append(boxes, m.clusters[i].r)
-		}
-	}
+	boxes = append(boxes, m.grownBoxes(big)...)
 	edge := int(math.Ceil(0.5 * m.mm))
-	margin := int(math.Ceil(sliceMarginMM * m.mm))
+	cut := func(r image.Rectangle) bool {
+		return r.Min.X < edge || r.Min.Y < edge || r.Max.X > m.w-edge || r.Max.Y > m.h-edge
+	}
 	var fits []ellipseFit
 	seen := map[image.Rectangle]bool{}
 	for _, r := range boxes {
-		if seen[r] || !m.sealSized(r) {
+		if seen[r] || cut(r) {
 			continue
 		}
 		seen[r] = true
-		if r.Min.X < edge || r.Min.Y < edge || r.Max.X > m.w-edge || r.Max.Y > m.h-edge {
-			continue
-		}
-		near := r.Min.X < margin || r.Min.Y < margin || r.Max.X > m.w-margin || r.Max.Y > m.h-margin
-		fit := m.fitEllipse(r, boxEllipse(r))
-		fit.nearEdge = near
-		if e, ok := m.momentEllipse(r); ok && !fit.ok() {
-			if f := m.fitEllipse(r, e); f.score() > fit.score() {
-				fit = f
-				fit.nearEdge = near
+		var fit ellipseFit
+		if m.sealSized(r) {
+			fit = m.fit(r)
+			fits = append(fits, fit)
+			if fit.ok() {
+				continue
 			}
 		}
-		fits = append(fits, fit)
+		// A seal with other red print on it (a stamp across its rim):
+		// the box without the print may fit.
+		if t, ok := m.trimmed(r, fit); ok && !seen[t.r] && !cut(t.r) {
+			seen[t.r] = true
+			fits = append(fits, t)
+		}
 	}
 	return fits
+}
+
+// Trimming a candidate box.
+const (
+	trimMinCover = 0.55 // the ring must show this much before a box is trimmed
+	trimMaxShare = 0.4  // at most this share of the box's width and height is cut off
+)
+
+// trimmed looks, within a candidate box r that failed the ellipse test (fit,
+// or a zero fit when r is too large for a seal), for a smaller box that
+// passes: sides are moved in one at a time, by steps from 4 mm down to
+// half a millimetre, while the fit improves. A seal touched by other red
+// print (a rectangular stamp across its rim, red handwriting) keeps its
+// ring's box.
+func (m *redMask) trimmed(r image.Rectangle, fit ellipseFit) (ellipseFit, bool) {
+	maxSide := int(sealMaxMajorMM * m.mm / (1 - trimMaxShare))
+	if r.Dx() > maxSide || r.Dy() > maxSide {
+		return ellipseFit{}, false
+	}
+	if !m.sealSized(r) {
+		fit = m.fitEllipse(r, boxEllipse(r)) // for the cover only
+	}
+	if fit.cover < trimMinCover {
+		return ellipseFit{}, false
+	}
+	minW, minH := int(float64(r.Dx())*(1-trimMaxShare)), int(float64(r.Dy())*(1-trimMaxShare))
+	cur, curOK := fit, false
+	if m.sealSized(r) {
+		curOK = true // r's own fit is a starting point to improve on
+	}
+	// The objective also counts the corners, which fall steadily as the
+	// foreign print is cut away.
+	j := func(f ellipseFit) float64 { return f.cover - 2*f.outside - f.corners }
+	better := func(a ellipseFit) bool {
+		return !curOK || j(a) > j(cur)+0.002
+	}
+	move := func(b image.Rectangle, side, d int) image.Rectangle {
+		switch side {
+		case 0:
+			b.Min.X += d
+		case 1:
+			b.Max.X -= d
+		case 2:
+			b.Min.Y += d
+		default:
+			b.Max.Y -= d
+		}
+		return b
+	}
+	usable := func(t image.Rectangle) bool { return t.Dx() >= minW && t.Dy() >= minH && m.sealSized(t) }
+	box := r
+	// Rounds of a search along each side over all of its range, in 2 mm
+	// steps (the fit gets worse before it gets better as a side moves
+	// past foreign print), keeping the best move of the round...
+	d := max(1, int(math.Round(2*m.mm)))
+	for range 4 {
+		bestBox, best, found := box, cur, false
+		for side := range 4 {
+			for k := 1; ; k++ {
+				t := move(box, side, k*d)
+				if t.Dx() < minW || t.Dy() < minH {
+					break
+				}
+				if !usable(t) {
+					continue
+				}
+				if f := m.quickFit(t); better(f) && (!found || j(f) > j(best)) {
+					bestBox, best, found = t, f, true
+				}
+			}
+		}
+		if !found {
+			break
+		}
+		box, cur, curOK = bestBox, best, true
+	}
+	// ... then single steps of a millimetre and half of one.
+	for _, stepMM := range []float64{1, 0.5} {
+		d := max(1, int(math.Round(stepMM*m.mm)))
+		for moved := true; moved; {
+			moved = false
+			for side := range 4 {
+				t := move(box, side, d)
+				if !usable(t) {
+					continue
+				}
+				if f := m.quickFit(t); better(f) {
+					box, cur, curOK, moved = t, f, true, true
+				}
+			}
+		}
+	}
+	if !curOK {
+		return ellipseFit{}, false
+	}
+	// The box shrunk to its red: the seal's own extent.
+	if tight, ok := m.redBounds(box); ok && tight != box {
+		if f := m.fit(tight); f.ok() && (!cur.ok() || f.score() >= cur.score()) {
+			return f, true
+		}
+	}
+	if f := m.fit(box); f.ok() {
+		return f, true
+	}
+	return ellipseFit{}, false
+}
+
+// redBounds is the bounding box of the red in r.
+func (m *redMask) redBounds(r image.Rectangle) (image.Rectangle, bool) {
+	out, any := image.Rectangle{}, false
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := m.red[y*m.w : (y+1)*m.w]
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if row[x] {
+				p := image.Rect(x, y, x+1, y+1)
+				if !any {
+					out, any = p, true
+				} else {
+					out = out.Union(p)
+				}
+			}
+		}
+	}
+	return out, any
+}
+
+// quickFit measures the candidate box r with the ellipse inscribed in it,
+// while the budget of searchFits lasts (a zero fit after).
+func (m *redMask) quickFit(r image.Rectangle) ellipseFit {
+	if m.fits >= searchFits {
+		return ellipseFit{r: r}
+	}
+	m.fits++
+	margin := int(math.Ceil(sliceMarginMM * m.mm))
+	step := 1
+	if min(r.Dx(), r.Dy()) > int(20*m.mm) {
+		step = 2 // a quarter of the pixels tell a seal from no seal
+	}
+	f := m.fitEllipseStep(r, boxEllipse(r), step)
+	f.nearEdge = r.Min.X < margin || r.Min.Y < margin || r.Max.X > m.w-margin || r.Max.Y > m.h-margin
+	return f
+}
+
+// fit measures the candidate box r: with the ellipse inscribed in it, or,
+// when that fails, along the principal axes of its red (a tilted oval).
+func (m *redMask) fit(r image.Rectangle) ellipseFit {
+	margin := int(math.Ceil(sliceMarginMM * m.mm))
+	near := r.Min.X < margin || r.Min.Y < margin || r.Max.X > m.w-margin || r.Max.Y > m.h-margin
+	fit := m.fitEllipse(r, boxEllipse(r))
+	fit.nearEdge = near
+	if e, ok := m.momentEllipse(r); ok && !fit.ok() {
+		if f := m.fitEllipse(r, e); f.score() > fit.score() {
+			fit = f
+			fit.nearEdge = near
+		}
+	}
+	return fit
+}
+
+// Growing a seal from its largest arc.
+const (
+	growSeedMM    = 8.0 // an arc this long may be most of a ring
+	growSeedCover = 0.5 // and its own box shows this much of a ring
+	growSeeds     = 16  // the best seeds grown on a page
+	growGapMM     = 5.0 // pieces this close are tried
+	growSteps     = 12
+	// searchFits bounds the fits that growing and trimming make on one
+	// page (a page of red text offers many seeds), so that a page takes
+	// tens of milliseconds whatever is on it.
+	searchFits = 1500
+)
+
+// grownBoxes returns, for each cluster long enough to be a large part of a
+// ring, the box grown from it by adding, one at a time, the nearby
+// cluster that improves the ellipse fit most, while the fit improves. A
+// ring cut into arcs (black text over it, a faint stretch) is put back
+// together without the red print next to it that a grouping by distance
+// alone takes in (a copy-certification stamp touching the seal).
+func (m *redMask) grownBoxes(big []int) []image.Rectangle {
+	seedMin := int(growSeedMM * m.mm)
+	gap := int(math.Round(growGapMM * m.mm))
+	maxSide := int(sealMaxMajorMM * m.mm)
+	better := func(a, b ellipseFit) bool {
+		if a.ok() != b.ok() {
+			return a.ok()
+		}
+		return a.score() > b.score()+0.005
+	}
+	// Seeds: long arcs whose box already shows a ring, best first.
+	type seed struct {
+		i   int
+		fit ellipseFit
+	}
+	var seeds []seed
+	for _, i := range big {
+		r := m.clusters[i].r
+		if max(r.Dx(), r.Dy()) < seedMin || max(r.Dx(), r.Dy()) > maxSide {
+			continue
+		}
+		if f := m.quickFit(r); f.cover >= growSeedCover {
+			seeds = append(seeds, seed{i, f})
+		}
+	}
+	slices.SortStableFunc(seeds, func(a, b seed) int {
+		switch {
+		case a.fit.cover > b.fit.cover:
+			return -1
+		case a.fit.cover < b.fit.cover:
+			return 1
+		}
+		return 0
+	})
+	var out []image.Rectangle
+	for k, sd := range seeds {
+		if k == growSeeds {
+			break
+		}
+		i := sd.i
+		r := m.clusters[i].r
+		// Clusters within reach of any box grown from this seed.
+		reach := r.Inset(-maxSide)
+		var near []int
+		for _, j := range big {
+			if j != i && m.clusters[j].r.Overlaps(reach) {
+				near = append(near, j)
+			}
+		}
+		if len(near) == 0 {
+			continue
+		}
+		cur := sd.fit
+		for range growSteps {
+			var best ellipseFit
+			found := false
+			for _, j := range near {
+				rj := m.clusters[j].r
+				if rj.In(r) || rj.Min.X > r.Max.X+gap || r.Min.X > rj.Max.X+gap || rj.Min.Y > r.Max.Y+gap || r.Min.Y > rj.Max.Y+gap {
+					continue
+				}
+				u := r.Union(rj)
+				if u.Dx() > maxSide || u.Dy() > maxSide {
+					continue
+				}
+				if f := m.quickFit(u); better(f, cur) && (!found || better(f, best)) {
+					best, found = f, true
+				}
+			}
+			if !found {
+				break
+			}
+			r, cur = best.r, best
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // roundSeals finds the round and oval seals among the clusters. It returns

@@ -66,6 +66,10 @@ func TestFindSealsRoundAndOval(t *testing.T) {
 			s.table(25, 200, 185, 260, 6, 5, sealInkRed, 0.4)
 			s.seal(fixtureSeal(150, 235))
 		}, []string{SealRound}},
+		{"seal touching a rectangular stamp", func(s *sealSheet) {
+			s.seal(fixtureSeal(150, 230))
+			s.rectStamp(150, 262.5, 44, 19, 0.1)
+		}, []string{SealRound}},
 		{"seal just under a red rule", func(s *sealSheet) {
 			s.stroke(25, 223.5, 185, 223.5, 0.6, sealInkRed, 1)
 			s.seal(fixtureSeal(150, 245))
@@ -120,6 +124,35 @@ func (s *sealSheet) redFrame(x0, y0, x1, y1 float64) {
 	s.text(x0+4, y0+8, x1-4, 3, 4, sealInkRed)
 }
 
+// rectStamp draws a rectangular red stamp (与原件核对无误 and the like):
+// a double frame w × h mm centred at (cx, cy), tilted by rot radians,
+// filled with red lettering.
+func (s *sealSheet) rectStamp(cx, cy, w, h, rot float64) {
+	sn, cs := math.Sincos(rot)
+	pt := func(u, v float64) (float64, float64) { return cx + u*cs - v*sn, cy + u*sn + v*cs }
+	frame := func(hw, hh, wd float64) {
+		c := [][2]float64{{-hw, -hh}, {hw, -hh}, {hw, hh}, {-hw, hh}, {-hw, -hh}}
+		for i := range 4 {
+			x0, y0 := pt(c[i][0], c[i][1])
+			x1, y1 := pt(c[i+1][0], c[i+1][1])
+			s.stroke(x0, y0, x1, y1, wd, sealInkRed, 0.85)
+		}
+	}
+	frame(w/2, h/2, 0.9)
+	frame(w/2-1.3, h/2-1.3, 0.3)
+	lines := max(1, int((h-5)/6))
+	size := math.Min(5, (h-5)/float64(lines)/1.3)
+	for l := range lines {
+		v := -h/2 + 2.5 + size*0.65 + float64(l)*size*1.3
+		n := int((w - 6) / (size * 1.05))
+		for i := range n {
+			u := -float64(n-1)/2*size*1.05 + float64(i)*size*1.05
+			x, y := pt(u, v)
+			s.glyph(x, y, size, rot, size*0.14, sealInkRed, 0.85)
+		}
+	}
+}
+
 func (s *sealSheet) redDisc(cx, cy, r float64) {
 	s.paint(cx-r, cy-r, cx+r, cy+r, sealInkRed, 1, func(x, y float64) bool { return (x-cx)*(x-cx)+(y-cy)*(y-cy) <= r*r })
 }
@@ -160,6 +193,8 @@ func TestFindSealsIgnoresRedThatIsNoSeal(t *testing.T) {
 		{"red paragraph", func(s *sealSheet) { s.text(25, 205, 185, 5, 4, sealInkRed) }},
 		{"red square block of text", func(s *sealSheet) { s.text(130, 210, 172, 8, 4.5, sealInkRed) }},
 		{"red frame with text", func(s *sealSheet) { s.redFrame(130, 215, 172, 257) }},
+		{"small rectangular stamp crammed with red text", func(s *sealSheet) { s.rectStamp(140, 240, 27, 17, 0.1) }},
+		{"rectangular stamp, two lines", func(s *sealSheet) { s.rectStamp(120, 240, 44, 19, -0.12) }},
 		{"red filled disc", func(s *sealSheet) { s.redDisc(150, 240, 20) }},
 		{"small red logo", func(s *sealSheet) {
 			sp := fixtureSeal(40, 25)
@@ -196,27 +231,52 @@ func TestFindSealsIgnoresRedThatIsNoSeal(t *testing.T) {
 }
 
 func TestFindSealsPerforation(t *testing.T) {
-	for _, noisy := range []bool{false, true} {
-		for _, n := range []int{2, 3, 5, 8, 12, 20} {
-			for _, edge := range []string{"right", "left"} {
-				t.Run(fmt.Sprintf("%d pages/%s/noisy=%v", n, edge, noisy), func(t *testing.T) {
-					pages := perforationPages(n, edge, 90+float64(n)*5, uint64(n*7))
-					var all []Seal
-					var infos []PageInfo
-					for k, p := range pages {
-						img := sealScanOf(t, p, noisy, k+n)
-						got := FindSeals(img, k+1)
-						if diff := cmp.Diff([]string{SealPerforation + "@" + edge}, sealKinds(got)); diff != "" {
-							t.Errorf("page %d kinds (-want +got):\n%s", k+1, diff)
-						}
-						all = append(all, got...)
-						infos = append(infos, PageInfo{Page: k + 1, Width: img.Bounds().Dx(), Height: img.Bounds().Dy()})
-					}
-					if f := PerforationFindings(all, infos, true); len(f) != 0 {
-						t.Errorf("findings %+v, want none", f)
-					}
-				})
+	// Page counts from two (half a seal a page) to twenty (2 mm strips),
+	// both edges, clean and scanned.
+	tests := []struct {
+		pages int
+		edge  string
+		noisy bool
+	}{
+		{2, "right", false}, {2, "left", true}, {3, "left", false}, {3, "right", true},
+		{5, "right", true}, {8, "left", false}, {8, "right", true}, {12, "right", false},
+		{12, "left", true}, {20, "left", false}, {20, "right", true},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%d pages/%s/noisy=%v", tt.pages, tt.edge, tt.noisy), func(t *testing.T) {
+			n, edge := tt.pages, tt.edge
+			pages := perforationPages(n, edge, 90+float64(n)*5, uint64(n*7))
+			var all []Seal
+			var infos []PageInfo
+			for k, p := range pages {
+				img := sealScanOf(t, p, tt.noisy, k+n)
+				got := FindSeals(img, k+1)
+				if diff := cmp.Diff([]string{SealPerforation + "@" + edge}, sealKinds(got)); diff != "" {
+					t.Errorf("page %d kinds (-want +got):\n%s", k+1, diff)
+				}
+				all = append(all, got...)
+				infos = append(infos, PageInfo{Page: k + 1, Width: img.Bounds().Dx(), Height: img.Bounds().Dy()})
 			}
+			if f := PerforationFindings(all, infos, true); len(f) != 0 {
+				t.Errorf("findings %+v, want none", f)
+			}
+		})
+	}
+}
+
+// TestFindSealsWithStamps: seals each touched by a rectangular stamp over
+// its rim, and stamps alone, on one page: the seals and nothing else.
+func TestFindSealsWithStamps(t *testing.T) {
+	s := newSealSheet(100, 8)
+	for i := range 4 {
+		s.seal(fixtureSeal(60, 45+float64(i)*65))
+		s.rectStamp(60, 75+float64(i)*65, 44, 19, 0.1)
+		s.rectStamp(150, 60+float64(i)*60, 30, 22, -0.1)
+	}
+	for _, noisy := range []bool{false, true} {
+		got := sealKinds(FindSeals(sealScanOf(t, s, noisy, 1), 1))
+		if diff := cmp.Diff([]string{SealRound, SealRound, SealRound, SealRound}, got); diff != "" {
+			t.Errorf("noisy=%v (-want +got):\n%s", noisy, diff)
 		}
 	}
 }
@@ -417,6 +477,27 @@ func TestPerforationFindings(t *testing.T) {
 }
 
 func BenchmarkFindSeals(b *testing.B) {
+	// Pages with much red: the search for seals cut up by other print is
+	// bounded (searchFits).
+	for name, draw := range map[string]func(s *sealSheet){
+		"red-text-page": func(s *sealSheet) { s.text(25, 30, 185, 30, 4, sealInkRed) },
+		"stamped-page": func(s *sealSheet) {
+			for i := range 4 {
+				s.seal(fixtureSeal(60, 45+float64(i)*65))
+				s.rectStamp(60, 75+float64(i)*65, 44, 19, 0.1)
+				s.rectStamp(150, 60+float64(i)*60, 30, 22, -0.1)
+			}
+		},
+	} {
+		s := newSealSheet(100, 2)
+		draw(s)
+		img := s.degrade(b, 1, 8, 60)
+		b.Run("100dpi/"+name, func(b *testing.B) {
+			for b.Loop() {
+				FindSeals(img, 1)
+			}
+		})
+	}
 	for _, dpi := range []float64{100, 150, 300} {
 		s := newSealSheet(dpi, 1)
 		s.redHeading()

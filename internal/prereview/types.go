@@ -40,6 +40,7 @@ const (
 	CodeRongqueAllowed         = "rongque_allowed"          // missing but may be supplied later (容缺) with a signed commitment
 	CodeOCRUnavailable         = "ocr_unavailable"          // Tesseract or its Chinese data is not installed: text checks not performed
 	CodeOCRPending             = "ocr_pending"              // text checks still running
+	CodeTextUnclear            = "text_unclear"             // a code or name read from a scan is one misread away from the application's: check it
 	CodeCheckFailed            = "check_failed"             // a check could not be performed (PDF tools missing, a timeout): not passed
 )
 
