@@ -70,10 +70,15 @@ test('the applicant downloads the certificate PDF and the record, and verifies i
   const result = tab.locator('[data-test="verify-result"]')
   await expect(result).toHaveAttribute('data-outcome', 'valid')
   await expect(result.locator('[data-test="verify-status"]')).toHaveText('证照有效')
-  await expect(result).toContainText(/已记入防篡改账本：第 \d+ 条，共 \d+ 条/)
   await expect(result.locator('[data-check="signature"]')).toContainText('验签通过')
-  await tab.reload()
-  await expect(result).toHaveAttribute('data-outcome', 'valid')
+  // The inclusion proof needs a checkpoint after the certificate's entry
+  // (signed every 10 s while the ledger grows): until then the page says
+  // so; reload until it shows the proof.
+  await expect(async () => {
+    await tab.reload()
+    await expect(result).toHaveAttribute('data-outcome', 'valid', { timeout: 5_000 })
+    await expect(result).toContainText(/已记入防篡改账本：第 \d+ 条，共 \d+ 条/, { timeout: 2_000 })
+  }).toPass({ timeout: 60_000, intervals: [2_000, 3_000, 5_000] })
   expect(calls.filter((p) => p.startsWith('/api/') && !p.startsWith('/api/v1/public/'))).toEqual([])
 })
 
@@ -154,7 +159,7 @@ test('public verification: bad and unknown numbers, a changed PDF, English, and 
   await expect(page.locator('[data-test="verify-result"]')).toHaveAttribute('data-outcome', 'invalid')
   await expect(page.locator('[data-check="file"]')).toContainText('文件已被改动')
   // Too large, checked before sending.
-  await page.locator('[data-test="verify-file"]').setInputFiles({ name: 'big.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(21 * 1024 * 1024, 0x25) })
+  await page.locator('[data-test="verify-file"]').setInputFiles({ name: 'big.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(21 * 1024 * 1024, 0x25) }, { timeout: 60_000 })
   await expect(page.locator('[data-test="verify-file-error"]')).toContainText('超过 20 MB')
   expect(await horizontalOverflow(page)).toBe(0)
 

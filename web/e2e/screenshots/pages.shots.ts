@@ -1,46 +1,10 @@
 // The screenshots in docs/screenshots/ (make screenshots): each role's main
 // pages at PC 1366×900 and phone 390×844, on the demo data. A page that is
 // still a placeholder ("建设中") is skipped and its old picture removed.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import type { Page } from '@playwright/test'
 import { Api, projectCode, type ProjectViewLite, type TaskLite } from '../support/api'
 import { expect, passwordOf, test } from '../support/fixtures'
 import type { ServerInfo } from '../support/server'
-import { shrinkPng } from '../support/png'
-
-const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'screenshots')
-mkdirSync(OUT, { recursive: true })
-
-const PC = { viewport: { width: 1366, height: 900 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false }
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true }
-
-/** shot waits for the page to settle and writes docs/screenshots/<name>.png, unless the page is a placeholder. */
-async function shot(page: Page, name: string, opts: { height?: number } = {}) {
-  await page.waitForLoadState('networkidle')
-  await expect(page.locator('.el-loading-mask:visible')).toHaveCount(0, { timeout: 15_000 })
-  await page.evaluate(() => document.fonts.ready)
-  const file = join(OUT, `${name}.png`)
-  if (await page.getByText('建设中', { exact: true }).isVisible()) {
-    rmSync(file, { force: true })
-    test.info().annotations.push({ type: 'skipped', description: `${name}: placeholder page` })
-    console.log(`  skip ${name}.png: the page is still under construction`)
-    return
-  }
-  // Let charts and transitions finish.
-  await page.waitForTimeout(600)
-  // A taller picture through a taller window (a full-page capture would cut the sticky side menu at 100vh).
-  const vp = page.viewportSize()!
-  if (opts.height) {
-    await page.setViewportSize({ width: vp.width, height: opts.height })
-    await page.waitForTimeout(300)
-  }
-  const png = await page.screenshot({ animations: 'disabled', caret: 'hide', scale: 'css' })
-  if (opts.height) await page.setViewportSize(vp)
-  writeFileSync(file, shrinkPng(png))
-  console.log(`  wrote ${name}.png`)
-}
+import { PC, PHONE, shot } from './shot'
 
 /**
  * showcaseProject makes the project page worth a picture: a 住宅房地产类
@@ -123,6 +87,7 @@ for (const [device, opts] of [
     })
 
     test(`${device}: applicant`, async ({ as, api, server }) => {
+      test.setTimeout(300_000)
       const project = await showcaseProject(server)
       const history = await historyProject(await api('qiye'))
       const page = await as('qiye', opts)
@@ -137,6 +102,11 @@ for (const [device, opts] of [
 
       await page.goto(`/projects/${project.project.id}`)
       await expect(page.getByRole('heading', { name: project.project.name })).toBeVisible()
+      // The certificate the approved item issued: shown once its PDF is rendered, not 生成中…
+      // (its job may queue behind the demo's own checks and certificates, a minute or two after start).
+      await page.waitForLoadState('networkidle')
+      const certPdf = page.locator('[data-test="cert-pdf"]')
+      if (await certPdf.count()) await expect(certPdf.first()).toHaveText('下载 PDF', { timeout: 150_000 })
       await shot(page, `${p}project`, { height: device === 'pc' ? 1400 : undefined })
       if (device === 'phone') {
         // Further down: the current stage's items, levels and deadlines.
@@ -170,6 +140,7 @@ for (const [device, opts] of [
     })
 
     test(`${device}: officer`, async ({ as, api }) => {
+      test.setTimeout(240_000)
       const shouli = await api('shouli')
       const task = await firstTask(shouli)
       const page = await as('shouli', opts)
@@ -177,6 +148,9 @@ for (const [device, opts] of [
       await shot(page, `${p}todo`)
       if (task) {
         await page.goto(`/tasks/${task.id}`)
+        // The materials' text checks done (the page polls): no 文字识别中… in the picture.
+        await expect(page.locator('[data-test="materials"]')).toBeVisible()
+        await expect(page.locator('[data-test="prereview-ocr-pending"]')).toHaveCount(0, { timeout: 150_000 })
         await shot(page, `${p}task`)
       }
     })

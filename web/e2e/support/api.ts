@@ -68,8 +68,9 @@ export class Api {
     return this.get<ProjectViewLite>(`/projects/${id}`)
   }
 
-  async upload(projectId: string, stage: number, code: string, formats: string[] | null): Promise<void> {
-    const f = fileFor(code, formats)
+  /** upload uploads file, or a small file in a format the material takes (fileFor). */
+  async upload(projectId: string, stage: number, code: string, formats: string[] | null, file?: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+    const f = file ?? fileFor(code, formats)
     const r = await this.ctx.put(`/api/v1/projects/${projectId}/stages/${stage}/materials/${encodeURIComponent(code)}`, {
       data: f.buffer,
       headers: { 'X-CSRF-Token': this.csrf, 'X-File-Name': encodeURIComponent(f.name), 'Content-Type': f.mimeType },

@@ -65,6 +65,8 @@ export interface VerificationLedger {
   /** the signed checkpoint (C2SP note) the proof is against */
   checkpoint: string
   included: boolean
+  /** recorded after the latest checkpoint: the entry is checked, its proof comes with the next checkpoint */
+  pending?: boolean
 }
 
 /** CertificateVerification is the public verdict on a number or an uploaded PDF. */

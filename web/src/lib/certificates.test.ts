@@ -8,6 +8,7 @@ import {
   formatFingerprint,
   isPdfMagic,
   leafPosition,
+  ledgerLine,
   lookOf,
   needsPdfPoll,
   normalizeNumber,
@@ -144,6 +145,9 @@ describe('reasons', () => {
     expect(reasonsOf(bad, 'zh-CN', t)).toEqual(['<verify.reason.signature>', '<verify.reason.ledger>', '<verify.reason.file>'])
     expect(reasonsOf(v({ valid: false, status: 'invalid', ledger: undefined }), 'zh-CN', t)).toEqual(['<verify.reason.noLedger>'])
     expect(reasonsOf(v({ valid: false, status: 'invalid' }), 'zh-CN', t)).toEqual(['<verify.reason.unknown>'])
+    // Recorded after the latest checkpoint is not a ledger fault.
+    const pending = v({ valid: false, status: 'invalid', reasons: null, ledger: { ...base.ledger!, included: false, pending: true, proof: [] }, file: { sm3: 'ff', matches: false } })
+    expect(reasonsOf(pending, 'zh-CN', t)).toEqual(['<verify.reason.file>'])
   })
 
   it('leaves out the revocation itself, shown apart, and has none for valid or unknown numbers', () => {
@@ -161,6 +165,13 @@ describe('display helpers', () => {
     expect(formatFingerprint('3A7F 09C2 5B1E 44D0')).toBe('3A7F 09C2 5B1E 44D0')
     expect(formatFingerprint('3a7f09')).toBe('3A7F 09')
     expect(formatFingerprint('')).toBe('')
+  })
+  it('says where the issue is in the ledger: under the checkpoint, after it (pending), or not there', () => {
+    expect(ledgerLine(base.ledger)).toEqual({ tone: 'ok', key: 'verify.ledgerLine', params: { n: 42, total: 1024 } })
+    // The leaf is past the checkpoint's size: no "第 1031 条，共 1024 条", and not red.
+    expect(ledgerLine({ ...base.ledger!, leaf_index: 1030, included: false, pending: true, proof: [] })).toEqual({ tone: 'ok', key: 'verify.ledgerPending', params: { n: 1031 } })
+    expect(ledgerLine({ ...base.ledger!, included: false })).toEqual({ tone: 'bad', key: 'verify.ledgerMissing', params: {} })
+    expect(ledgerLine(undefined)).toEqual({ tone: 'none', key: 'verify.ledgerNone', params: {} })
   })
   it('counts ledger entries from one', () => {
     expect(leafPosition({ leaf_index: 0, tree_size: 1 })).toEqual({ n: 1, total: 1 })

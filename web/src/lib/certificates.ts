@@ -4,7 +4,7 @@
 // the small formatting the project page's certificate card needs. Pure
 // and tested; the server stays authoritative on every check.
 import type { Lang } from '@/api/http'
-import type { Certificate, CertificateVerification, VerificationReason } from '@/api/certificates'
+import type { Certificate, CertificateVerification, VerificationLedger, VerificationReason } from '@/api/certificates'
 
 /** NUMBER_MAX is the longest certificate number accepted (the server's numbers are far shorter). */
 export const NUMBER_MAX = 64
@@ -138,7 +138,7 @@ export function reasonsOf(v: CertificateVerification, lang: Lang, t: (key: strin
   if (outcome === 'revoked') return []
   const own: string[] = []
   if (v.signature && !v.signature.valid) own.push(t('verify.reason.signature'))
-  if (v.ledger && !v.ledger.included) own.push(t('verify.reason.ledger'))
+  if (v.ledger && !v.ledger.included && !v.ledger.pending) own.push(t('verify.reason.ledger'))
   if (!v.ledger) own.push(t('verify.reason.noLedger'))
   if (v.file && !v.file.matches) own.push(t('verify.reason.file'))
   if (!own.length) own.push(t('verify.reason.unknown'))
@@ -161,6 +161,27 @@ export function formatFingerprint(fp: string | null | undefined): string {
 /** leafPosition is the ledger line's "第 N 条，共 M 条": 1-based entry and the tree's size. */
 export function leafPosition(l: { leaf_index: number; tree_size: number }): { n: number; total: number } {
   return { n: l.leaf_index + 1, total: l.tree_size }
+}
+
+/** LedgerLine is the verification page's ledger line: its tone and message (i18n key and parameters). */
+export interface LedgerLine {
+  tone: 'ok' | 'bad' | 'none'
+  key: string
+  params: Record<string, number>
+}
+
+/**
+ * ledgerLine says where the certificate's issue is in the ledger: under
+ * the latest checkpoint (第 N 条，共 M 条); recorded after it (pending: the
+ * server found and checked the entry, only its inclusion proof waits for
+ * the next checkpoint — not a fault, and the position against the older
+ * checkpoint's size would read "第 190 条，共 188 条"); or not there (red).
+ */
+export function ledgerLine(l: VerificationLedger | null | undefined): LedgerLine {
+  if (!l) return { tone: 'none', key: 'verify.ledgerNone', params: {} }
+  if (l.included) return { tone: 'ok', key: 'verify.ledgerLine', params: leafPosition(l) }
+  if (l.pending) return { tone: 'ok', key: 'verify.ledgerPending', params: { n: l.leaf_index + 1 } }
+  return { tone: 'bad', key: 'verify.ledgerMissing', params: {} }
 }
 
 /** checkRevokeReason checks a revocation reason: 1–REVOKE_REASON_MAX characters after trimming. */

@@ -78,6 +78,15 @@ describe('taskOpinions', () => {
     ]
     expect(taskOpinions(t, events).map((o) => o.text)).toEqual(['first', 'dup', 'agree'])
   })
+  it('leaves out the certificate events’ descriptions, keeps a revocation’s reason', () => {
+    const events = [
+      ev({ task_id: 't1', opinion: '经审查，予以备案。', kind: 'approve', at: '2026-11-20T01:00:00Z' }),
+      ev({ task_id: 't1', opinion: '核发《企业投资项目备案证明》，编号 FGW-2026-000001', kind: 'cert.issue', at: '2026-11-20T01:00:01Z' }),
+      ev({ task_id: 't1', opinion: '生成《企业投资项目备案证明》（FGW-2026-000001）电子证照文件', kind: 'cert.pdf', at: '2026-11-20T01:00:02Z' }),
+      ev({ task_id: 't1', opinion: '建设规模变更', kind: 'cert.revoke', at: '2026-11-21T01:00:00Z' }),
+    ]
+    expect(taskOpinions(task({}), events).map((o) => o.text)).toEqual(['经审查，予以备案。', '建设规模变更'])
+  })
 })
 
 describe('materialVersions and correctionStatus', () => {

@@ -44,12 +44,19 @@ export interface OpinionEntry {
   dept?: string
 }
 
+/**
+ * SYSTEM_NOTES are event kinds whose opinion field is the system's own
+ * description (核发《…》，编号 …; 生成《…》电子证照文件), not what an officer
+ * said: the record shows them, the opinions leave them out.
+ */
+const SYSTEM_NOTES: ReadonlySet<string> = new Set(['cert.issue', 'cert.pdf'])
+
 /** taskOpinions lists what officers said on a task, oldest first: the record's opinions and the co-signing opinions. */
 export function taskOpinions(task: Task, events: readonly ProjectEvent[]): OpinionEntry[] {
   const out: OpinionEntry[] = []
   const seen = new Set<string>()
   for (const e of events) {
-    if (e.task_id !== task.id || !e.opinion) continue
+    if (e.task_id !== task.id || !e.opinion || SYSTEM_NOTES.has(e.kind)) continue
     out.push({ at: e.at, by: e.actor_name ?? '', role: e.actor_role ?? '', kind: e.kind, text: e.opinion })
     seen.add(`${e.opinion}\u0000${e.at.slice(0, 16)}`)
   }

@@ -293,6 +293,7 @@ const en: Messages = {
     uploaded: '“{name}” uploaded (v{v})',
     badFormat: '“{name}” is not an accepted format: {formats}',
     tooLarge: '“{name}” is over the {n} MB limit',
+    refused: '“{name}” was not uploaded: {why}',
     missing: 'Missing',
     readOnly: 'No uploads in this stage now',
     show: 'Show materials ({n} of {total} on file)',
@@ -400,6 +401,12 @@ const en: Messages = {
       revoke: 'Revoked',
       supply_rongque: 'Owed materials supplied',
       rongque_expire: '容缺 deadline missed',
+      // Certificate events (internal/cert): kind "cert.issue" is the path cert → issue.
+      cert: {
+        issue: 'Certificate issued',
+        pdf: 'Certificate PDF made',
+        revoke: 'Certificate revoked',
+      },
     },
     materialData: '{material} (v{v})',
     stageData: 'Stage {n}',
@@ -1378,6 +1385,7 @@ const en: Messages = {
     sigNone: 'No signature information',
     ledgerLine: 'Recorded in the tamper-evident ledger: entry {n} of {total}',
     ledgerMissing: "The certificate's issue is not in the tamper-evident ledger",
+    ledgerPending: 'Recorded in the tamper-evident ledger: entry {n} (its inclusion proof comes with the next checkpoint)',
     ledgerNone: 'No ledger information',
     stateValid: 'Not revoked',
     stateRevoked: 'Revoked on {t}',

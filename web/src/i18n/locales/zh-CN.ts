@@ -293,6 +293,7 @@ const zhCN = {
     uploaded: '“{name}”已上传（第 {v} 版）',
     badFormat: '“{name}”的格式不符合要求，应为：{formats}',
     tooLarge: '“{name}”超过 {n} MB 的大小限制',
+    refused: '“{name}”未能上传：{why}',
     missing: '缺少',
     readOnly: '当前阶段不可上传材料',
     show: '展开材料（已上传 {n} / {total} 份）',
@@ -400,6 +401,12 @@ const zhCN = {
       revoke: '撤销',
       supply_rongque: '补齐容缺材料',
       rongque_expire: '容缺逾期',
+      // Certificate events (internal/cert): kind "cert.issue" is the path cert → issue.
+      cert: {
+        issue: '核发电子证照',
+        pdf: '生成证照文件',
+        revoke: '撤销电子证照',
+      },
     },
     materialData: '{material}（第 {v} 版）',
     stageData: '第 {n} 阶段',
@@ -1378,6 +1385,7 @@ const zhCN = {
     sigNone: '无电子签名信息',
     ledgerLine: '已记入防篡改账本：第 {n} 条，共 {total} 条',
     ledgerMissing: '未在防篡改账本中找到该证照的签发记录',
+    ledgerPending: '已记入防篡改账本：第 {n} 条（下一个检查点生成后即可出具包含证明）',
     ledgerNone: '无账本信息',
     stateValid: '未被撤销',
     stateRevoked: '已于 {t} 撤销',
