@@ -103,37 +103,37 @@ func eventLeaf(e store.Event) (newLeaf, error) {
 
 // Hook is the store.AppendHook that puts every stored event into the
 // ledger in the event's own transaction. It hashes the event's leaf at once
-// but queues it: the transaction's leaves are appended together by a
-// store.Tx.BeforeCommit function, just before COMMIT, so that the head row,
-// which every appender must lock, is held only for those few statements and
-// the commit, not for the rest of the state change. Under SQLite's group
-// commit the append happens at the end of the write's own savepoint: a
-// write rolled back leaves no leaf.
+// but stages it (store.Tx.Stage): the transaction's leaves are appended
+// together just before COMMIT, so that the head row, which every appender
+// must lock, is held only for those few statements and the commit, not for
+// the rest of the state change. Under SQLite's group commit the leaves of
+// all the writes sharing the commit are appended at once, in order; a write
+// rolled back to its savepoint leaves no leaf.
 func Hook(ctx context.Context, tx *store.Tx, e store.Event) error {
 	l, err := eventLeaf(e)
 	if err != nil {
 		return err
 	}
-	q, _ := tx.Value(queueKey{}).(*queue)
-	if q == nil {
-		q = &queue{}
-		tx.SetValue(queueKey{}, q)
-		tx.BeforeCommit(func(ctx context.Context) error {
-			_, err := appendLeaves(ctx, tx, q.leaves)
-			q.leaves = nil
-			return err
-		})
-	}
-	q.leaves = append(q.leaves, l)
+	tx.Stage(stageKey{}, l, flushLeaves)
 	return nil
+}
+
+// flushLeaves appends the leaves staged by Hook: once per commit, for every
+// event of the transaction (under SQLite's group commit, of every write in
+// it).
+func flushLeaves(ctx context.Context, tx *store.Tx, items []any) error {
+	leaves := make([]newLeaf, len(items))
+	for i, it := range items {
+		leaves[i] = it.(newLeaf)
+	}
+	_, err := appendLeaves(ctx, tx, leaves)
+	return err
 }
 
 var _ store.AppendHook = Hook
 
-// queueKey keys a transaction's queue of leaves (store.Tx.Value).
-type queueKey struct{}
-
-type queue struct{ leaves []newLeaf }
+// stageKey keys the leaves a transaction stages (store.Tx.Stage).
+type stageKey struct{}
 
 // maxRows bounds the rows of one multi-row INSERT, far below every
 // dialect's limit on statement parameters.

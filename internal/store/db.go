@@ -294,6 +294,8 @@ type Tx struct {
 	readOnly bool
 	before   []func(ctx context.Context) error // BeforeCommit's functions, in order
 	values   map[any]any                       // SetValue's
+	staged   []*staged                         // Stage's lists, in the order of their first item
+	grouped  bool                              // one write of a group commit: runBatch flushes the staged lists
 }
 
 // BeforeCommit registers fn to run at the very end of the write: after the
@@ -329,7 +331,8 @@ func (tx *Tx) SetValue(key, v any) {
 }
 
 // runBeforeCommit runs the BeforeCommit functions, including any they
-// register.
+// register, then (unless the write is one of a group commit, whose lists
+// runBatch flushes together) the staged lists.
 func (tx *Tx) runBeforeCommit(ctx context.Context) error {
 	for i := 0; i < len(tx.before); i++ {
 		if err := tx.before[i](ctx); err != nil {
@@ -337,6 +340,74 @@ func (tx *Tx) runBeforeCommit(ctx context.Context) error {
 		}
 	}
 	tx.before = nil
+	if tx.grouped {
+		return nil
+	}
+	return tx.flushStaged(ctx, tx.staged)
+}
+
+// Flush receives, just before COMMIT, the items staged under one key.
+type Flush func(ctx context.Context, tx *Tx, items []any) error
+
+type staged struct {
+	key   any
+	flush Flush
+	items []any
+}
+
+// Stage adds item to the list kept under key (a value of an unexported
+// type, as for SetValue); flush receives the whole list once, just before
+// the transaction commits, after every BeforeCommit function. Under
+// SQLite's group commit the lists of all the writes of one transaction
+// that succeeded are joined, in their order, and flushed once: work whose
+// cost is per statement rather than per item (the ledger's leaves: a head
+// read, three INSERTs and an UPDATE however many) is done once a commit.
+// A write rolled back to its savepoint contributes nothing. An error from
+// flush fails the write, or under group commit the shared transaction,
+// whose writes then run again, each alone. The first flush given for a
+// key is the one called.
+func (tx *Tx) Stage(key, item any, flush Flush) {
+	if tx.readOnly {
+		panic("store: Stage on a read-only transaction")
+	}
+	for _, s := range tx.staged {
+		if s.key == key {
+			s.items = append(s.items, item)
+			return
+		}
+	}
+	tx.staged = append(tx.staged, &staged{key: key, flush: flush, items: []any{item}})
+}
+
+// joinStaged appends a succeeded write's lists to a group's.
+func joinStaged(group, write []*staged) []*staged {
+next:
+	for _, w := range write {
+		for _, g := range group {
+			if g.key == w.key {
+				g.items = append(g.items, w.items...)
+				continue next
+			}
+		}
+		group = append(group, &staged{key: w.key, flush: w.flush, items: w.items})
+	}
+	return group
+}
+
+// flushStaged calls each list's flush, in order; a panic in one becomes
+// an error, so that group commit's goroutine survives it.
+func (tx *Tx) flushStaged(ctx context.Context, lists []*staged) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("store: staged flush panicked: %v", v)
+		}
+	}()
+	for _, s := range lists {
+		if err := s.flush(ctx, tx, s.items); err != nil {
+			return err
+		}
+	}
+	tx.staged = nil
 	return nil
 }
 

@@ -42,8 +42,11 @@ type target struct {
 // sqlitePragmas is the per-connection setup, busy_timeout first so that the
 // pragmas after it wait for a lock instead of failing with SQLITE_BUSY.
 // synchronous=FULL fsyncs the WAL on every commit: an acknowledged decision
-// survives a power cut, which NORMAL does not promise.
-var sqlitePragmas = []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)"}
+// survives a power cut, which NORMAL does not promise. temp_store=MEMORY
+// keeps temporary tables and the savepoint journal group commit opens for
+// every write in memory: on a file it cost a pwrite per page a write first
+// touched, a fifth of an event append (docs/benchmarks.md).
+var sqlitePragmas = []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)", "temp_store(MEMORY)"}
 
 // parseDSN turns the configured DSN into a target. "" means SQLite under
 // dataDir, created 0700 if missing.

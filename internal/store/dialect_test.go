@@ -127,6 +127,7 @@ func TestSQLiteDurability(t *testing.T) {
 		{"journal_mode", "wal"},
 		{"foreign_keys", "1"},
 		{"busy_timeout", "10000"},
+		{"temp_store", "2"},
 	}
 	for _, p := range pragmas {
 		var got string

@@ -153,6 +153,7 @@ func (db *DB) runBatch(batch []*writeReq) {
 	results := make([]writeResult, len(batch))
 	ran := make([]bool, len(batch)) // fn ran and its result stands unless the transaction breaks
 	broken := false
+	var lists []*staged // what the writes that succeeded staged, flushed once before COMMIT
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
 			results[i], ran[i] = writeResult{err: apperr.Wrap(err, "write transaction")}, true
@@ -162,7 +163,8 @@ func (db *DB) runBatch(batch []*writeReq) {
 			broken = true
 			break
 		}
-		res := callFn(r.ctx, r.fn, &Tx{tx: stx, dialect: db.dialect, now: db.now()})
+		tx := &Tx{tx: stx, dialect: db.dialect, now: db.now(), grouped: true}
+		res := callFn(r.ctx, r.fn, tx)
 		if res.err != nil || res.panicked {
 			if _, err := stx.ExecContext(bg, "ROLLBACK TO tb_write"); err != nil {
 				broken = true
@@ -174,6 +176,16 @@ func (db *DB) runBatch(batch []*writeReq) {
 		results[i], ran[i] = res, true
 		if broken {
 			break
+		}
+		if res.err == nil && !res.panicked {
+			lists = joinStaged(lists, tx.staged)
+		}
+	}
+	if !broken && len(lists) > 0 {
+		// A failure here loses every write's work: they run again alone.
+		tx := &Tx{tx: stx, dialect: db.dialect, now: db.now()}
+		if err := tx.flushStaged(bg, lists); err != nil {
+			broken = true
 		}
 	}
 	if !broken {
