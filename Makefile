@@ -81,10 +81,13 @@ chromium: ## make sure Chromium and CJK fonts are installed for the browser test
 test-short: ## unit tests on SQLite only, without -race
 	TONGBAN_TEST_DIALECTS=sqlite $(GO) test -count=1 -p $(GOTEST_P) ./...
 
-bench: build services chromium ## performance figures: decisions over HTTP vs the one-row INSERT ceiling, to-do list, whole projects, then the web UI's to-do list (bench-ui)
+bench: build services chromium pdftools ocrtools ## performance figures: decisions over HTTP vs the one-row INSERT ceiling, to-do list, whole projects, ledger and signatures, material pre-review (10-page scan, OCR per page, seal precision/recall over 240 documents), then the web UI's to-do list (bench-ui)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2000x ./internal/approval/ ./internal/calendar/
 	$(GO) test -run '^$$' -bench '^BenchmarkSignature$$' ./internal/sign/
 	TONGBAN_BENCH_LARGE=1 TONGBAN_BENCH_10M=1 $(GO) test -run '^$$' -bench '^(BenchmarkEventAppendCheckpointed|BenchmarkInclusionProof10M|BenchmarkVerifyStore)$$' -benchtime 5s -timeout 60m ./internal/ledger/
+	$(GO) test -run '^$$' -bench '^BenchmarkInspect10PageScan150$$' -cpu 1 -benchtime 10x ./internal/prereview/
+	$(GO) test -run '^$$' -bench '^(BenchmarkOCRPage|BenchmarkReadAmountPixels)$$' -benchtime 3x ./internal/prereview/
+	$(GO) test -run '^$$' -bench '^BenchmarkSealDetection$$' -benchtime 1x -timeout 30m ./internal/prereview/
 	$(GO) run ./cmd/tongbench
 	$(BENCH_UI_RUN)
 

@@ -59,6 +59,28 @@ func BenchmarkFormat10PageScan150(b *testing.B) {
 	b.ReportMetric(float64(cpuTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 }
 
+// BenchmarkInspect10PageScan150 is the target as the upload meets
+// it: Inspect without OCR (format, pages, resolution, blank pages, seals
+// and perforation seals, embedded text) of a 10-page 150 dpi scanned PDF,
+// with seals required. make bench runs it with -cpu 1; the target is
+// under 1 s, cpu-ms/op (poppler's subprocesses included) under 1000.
+func BenchmarkInspect10PageScan150(b *testing.B) {
+	mustPDFTools(b)
+	data := scanPDF(b, 10, 150, 75)
+	o := Options{RequireSeal: true, RequirePerforation: true}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := cpuTime()
+	for b.Loop() {
+		rep := Inspect(context.Background(), "scan.pdf", data, o)
+		if rep.Pages != 10 || len(rep.PageInfo) != 10 {
+			b.Fatalf("report: %d pages, %d page infos", rep.Pages, len(rep.PageInfo))
+		}
+	}
+	b.ReportMetric(float64(cpuTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+}
+
 // BenchmarkOpen2000Pages: a 2,000-page PDF is refused from its page count,
 // without rendering anything.
 func BenchmarkOpen2000Pages(b *testing.B) {

@@ -5,7 +5,10 @@ import (
 	"context"
 	"fmt"
 	"image/png"
+	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tongban/tongban/internal/apperr"
@@ -73,7 +76,9 @@ func Inspect(ctx context.Context, name string, data []byte, o Options) Report {
 			rep.OCR = "unavailable"
 		}
 	}
-	var text []string
+	app := o.Application
+	app.Today = o.Now
+	needOCR := 0 // pages with something on them but no embedded text
 	for i := 1; i <= doc.Pages; i++ {
 		if err := ctx.Err(); err != nil {
 			break
@@ -91,42 +96,82 @@ func Inspect(ctx context.Context, name string, data []byte, o Options) Report {
 			}
 			rep.Seals = append(rep.Seals, FindSeals(img, i)...)
 		}
-		if t, err := doc.Text(ctx, i); err == nil && t != "" {
+		var regions map[string]Box
+		if t, err := doc.Text(ctx, i); err == nil && strings.TrimSpace(t) != "" {
 			pi.Text = t
-		} else if ocrOK && !pi.Blank {
-			if t, err := OCR(ctx, img); err == nil {
-				pi.Text = t
-			} else {
-				rep.OCR = "failed"
+		} else if !pi.Blank {
+			needOCR++
+			if ocrOK {
+				r, err := ocrPage(ctx, doc, i)
+				if err != nil {
+					rep.OCR = "failed"
+					rep.Findings = append(rep.Findings, ocrFailedFinding(i, err))
+				} else {
+					pi.Text = r.Text
+					regions = FieldRegions(r.Lines, ExtractFields(r.Text))
+					sx, sy := float64(pi.Width)/float64(r.width), float64(pi.Height)/float64(r.height)
+					for k, b := range regions {
+						regions[k] = Box{int(float64(b[0]) * sx), int(float64(b[1]) * sy), int(math.Ceil(float64(b[2]) * sx)), int(math.Ceil(float64(b[3]) * sy))}
+					}
+				}
 			}
 		}
-		text = append(text, pi.Text)
 		rep.PageInfo = append(rep.PageInfo, pi)
-	}
-	rep.Findings = append(rep.Findings, BlankFindings(rep.PageInfo)...)
-	rep.Findings = append(rep.Findings, SealFindings(rep.Seals, rep.Pages, o.RequireSeal)...)
-	rep.Findings = append(rep.Findings, PerforationFindings(rep.Seals, rep.PageInfo, o.RequirePerforation)...)
-	for i, t := range text {
-		if t == "" {
+		if pi.Text == "" {
 			continue
 		}
-		fields := ExtractFields(t)
+		fields := ExtractFields(pi.Text)
 		for k, v := range fields {
 			if _, seen := rep.Fields[k]; !seen {
 				rep.Fields[k] = v
 			}
 		}
-		app := o.Application
-		app.Today = o.Now
-		rep.Findings = append(rep.Findings, FieldFindings(fields, app, i+1)...)
+		rep.Findings = append(rep.Findings, FieldFindingsAt(fields, app, i, regions)...)
 	}
-	if o.OCR && !ocrOK {
+	switch {
+	case needOCR == 0:
+		rep.OCR = "not_needed" // every page has its text, or is blank
+	case !o.OCR:
+		rep.OCR = "skipped"
+	}
+	rep.Findings = append(rep.Findings, BlankFindings(rep.PageInfo)...)
+	rep.Findings = append(rep.Findings, SealFindings(rep.Seals, rep.Pages, o.RequireSeal)...)
+	rep.Findings = append(rep.Findings, PerforationFindings(rep.Seals, rep.PageInfo, o.RequirePerforation)...)
+	if o.OCR && !ocrOK && needOCR > 0 {
 		rep.Findings = append(rep.Findings, Finding{Code: CodeOCRUnavailable, Severity: Info,
 			Message:  "本服务器未安装文字识别（Tesseract 及中文数据），未能核对扫描件中的文字信息：这些项目未检查，不代表通过。原因：" + ocrWhy,
 			MessageE: "text recognition (Tesseract with Chinese data) is not installed on this server, so the text of scans was not checked: not checked is not passed. Cause: " + ocrWhy})
 	}
 	dedupe(&rep)
 	return rep
+}
+
+// ocrResult is an OCRResult with the size of the image read.
+type ocrResult struct {
+	*OCRResult
+	width, height int
+}
+
+// ocrPage reads page i at OCR resolution.
+func ocrPage(ctx context.Context, doc *Doc, i int) (ocrResult, error) {
+	img, dpi, err := doc.OCRImage(ctx, i)
+	if err != nil {
+		return ocrResult{}, err
+	}
+	r, err := OCRPage(ctx, img, OCROptions{DPI: dpi})
+	if err != nil {
+		return ocrResult{}, err
+	}
+	b := img.Bounds()
+	return ocrResult{OCRResult: r, width: b.Dx(), height: b.Dy()}, nil
+}
+
+// ocrFailedFinding says the text of page i could not be read: its text
+// checks were not performed, which is not a pass.
+func ocrFailedFinding(page int, err error) Finding {
+	return Finding{Code: CodeCheckFailed, Severity: Warning, Page: page,
+		Message:  "第 " + strconv.Itoa(page) + " 页的文字识别未能完成，名称、信用代码、有效期、金额等文字检查没有执行，不代表已通过：请点“重新检查”再试，或自行核对。原因：" + err.Error(),
+		MessageE: "text recognition of page " + strconv.Itoa(page) + " did not complete, so its text checks (name, credit code, validity, amounts) were not performed, which is not a pass: re-check, or check it yourself. Cause: " + err.Error()}
 }
 
 func acceptsType(formats []string, typ string) bool {

@@ -604,3 +604,63 @@ func (b *capBuffer) Write(p []byte) (int, error) {
 	}
 	return b.Buffer.Write(p)
 }
+
+// OCRImage returns page i rasterised for text recognition, and the
+// resolution it is at: OCRDPI (an image page's own resolution when lower:
+// never upsampled), less for a page so large it would pass maxOCRPixels.
+// At the RasterDPI of Page Tesseract misses most Chinese characters. The
+// page is rendered (or decoded) again, alone: one page in memory at a
+// time.
+func (d *Doc) OCRImage(ctx context.Context, i int) (image.Image, int, error) {
+	if i < 1 || i > d.Pages {
+		return nil, 0, fmt.Errorf("prereview: page %d of %d: %w", i, d.Pages, ErrNoPage)
+	}
+	if d.Type != TypePDF {
+		src, _, err := image.Decode(d.pageReader(i))
+		if err != nil {
+			return nil, 0, fmt.Errorf("prereview: page %d: %w", i, imageError(err))
+		}
+		b := src.Bounds()
+		if int64(b.Dx())*int64(b.Dy()) > d.lim.MaxPixels {
+			return nil, 0, fmt.Errorf("prereview: page %d: %w", i, ErrTooLarge)
+		}
+		orient := imageOrientation(d.data, d.Type, d.ifdOf(i))
+		w, h := b.Dx(), b.Dy()
+		if orient >= 5 {
+			w, h = h, w
+		}
+		dpi := imageDPI(d.data, d.Type, d.ifdOf(i), w, h)
+		s := min(1, OCRDPI/dpi, math.Sqrt(maxOCRPixels/(float64(w)*float64(h))))
+		ow, oh := max(1, int(math.Round(float64(b.Dx())*s))), max(1, int(math.Round(float64(b.Dy())*s)))
+		return orientRGBA(resample(src, ow, oh), orient), int(math.Round(dpi * s)), nil
+	}
+	dpi := float64(OCRDPI)
+	if i <= len(d.pageSize) {
+		ps := d.pageSize[i-1]
+		if px := ps.w / 72 * dpi * ps.h / 72 * dpi; px > maxOCRPixels {
+			dpi *= math.Sqrt(maxOCRPixels/px) * 0.99 // pdftoppm rounds up
+		}
+	}
+	d.pdfMu.Lock()
+	defer d.pdfMu.Unlock()
+	if d.path == "" {
+		return nil, 0, errors.New("prereview: document closed")
+	}
+	if d.stuck != nil {
+		return nil, 0, d.stuck
+	}
+	n := strconv.Itoa(i)
+	out, err := d.poppler(ctx, maxOCRPixels*3+64, "pdftoppm", "-r", dpiArg(dpi), "-f", n, "-l", n, d.path)
+	var te *toolError
+	if errors.As(err, &te) {
+		return nil, 0, fmt.Errorf("prereview: page %d: %w: %v", i, ErrCorruptPage, err)
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("prereview: page %d: %w", i, err)
+	}
+	img, err := decodePPM(out)
+	if err != nil {
+		return nil, 0, fmt.Errorf("prereview: page %d: %w: pdftoppm: %v", i, ErrCorruptPage, err)
+	}
+	return img, int(math.Round(dpi)), nil
+}

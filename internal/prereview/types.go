@@ -100,5 +100,5 @@ type Report struct {
 	Seals    []Seal            `json:"seals"`
 	Fields   map[string]string `json:"fields"`
 	PageInfo []PageInfo        `json:"page_info,omitempty"`
-	OCR      string            `json:"ocr"` // done, pending, unavailable, skipped
+	OCR      string            `json:"ocr"` // done, failed, unavailable, skipped (not asked for), not_needed (every page has text or is blank), pending (the job will run it)
 }

@@ -85,8 +85,8 @@ func (s *Service) checkMaterial(ctx context.Context, m store.Material, ocr bool)
 	rep := prereview.Inspect(ctx, m.FileName, data, o)
 	rep.File = m.FileName
 	c := store.MaterialCheck{MaterialID: m.ID, Status: CheckDone, OCR: rep.OCR, CheckedAt: s.now()}
-	if !ocr {
-		if ok, _ := prereview.OCRAvailable(); ok && rep.Pages > 0 {
+	if !ocr && rep.OCR == "skipped" { // pages to read, left for the job
+		if ok, _ := prereview.OCRAvailable(); ok {
 			c.OCR = "pending"
 			rep.OCR = "pending"
 			rep.Findings = append(rep.Findings, prereview.Finding{Code: prereview.CodeOCRPending, Severity: prereview.Info,
