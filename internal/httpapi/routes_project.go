@@ -11,6 +11,7 @@ import (
 
 	"github.com/tongban/tongban/internal/approval"
 	"github.com/tongban/tongban/internal/auth"
+	"github.com/tongban/tongban/internal/prereview"
 	"github.com/tongban/tongban/internal/store"
 	"github.com/tongban/tongban/internal/workflow"
 )
@@ -87,6 +88,9 @@ type RequirementDTO struct {
 	MaxSizeMB            int          `json:"max_size_mb"`
 	Items                []string     `json:"items"`
 	Uploaded             *MaterialDTO `json:"uploaded,omitempty"`
+	// Finding: missing_material or rongque_allowed while a required
+	// material is not on file (prereview.CompletenessFinding).
+	Finding *prereview.Finding `json:"finding,omitempty"`
 }
 
 // ItemNeedDTO is one item a stage needs and why.
@@ -124,6 +128,7 @@ func requirementDTOs(reqs []workflow.Requirement, checks map[string]store.Materi
 			u := materialDTO(*r.Uploaded, checks)
 			d.Uploaded = &u
 		}
+		d.Finding = prereview.CompletenessFinding(m.Name, r.Required, r.Uploaded != nil, m.RongqueAllowed)
 		out = append(out, d)
 	}
 	return out
