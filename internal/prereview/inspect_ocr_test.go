@@ -72,3 +72,25 @@ func hasFinding(r Report, code string) bool {
 	}
 	return false
 }
+
+// Without Tesseract a scan's text checks are reported as not performed
+// (ocr_unavailable), never passed; without OCR asked for, nothing is said.
+func TestInspectWithoutTesseract(t *testing.T) {
+	lic := defaultLicence(t)
+	var b bytes.Buffer
+	if err := png.Encode(&b, rasterise(t, renderLicencePDF(t, lic), 150)); err != nil {
+		t.Fatal(err)
+	}
+	resetAvailability()
+	t.Cleanup(resetAvailability)
+	t.Setenv("PATH", t.TempDir()) // no tesseract (the PNG needs no poppler)
+	o := Options{OCR: true, Application: Application{EnterpriseName: "厦门鹭江置业有限公司"}}
+	rep := Inspect(context.Background(), "营业执照.png", b.Bytes(), o)
+	if rep.OCR != "unavailable" || !hasFinding(rep, CodeOCRUnavailable) || len(rep.Fields) != 0 || hasFinding(rep, CodeNameMismatch) {
+		t.Errorf("OCR asked for, no Tesseract: ocr %q, fields %v, findings %+v; want unavailable, ocr_unavailable, no fields", rep.OCR, rep.Fields, rep.Findings)
+	}
+	o.OCR = false
+	if rep := Inspect(context.Background(), "营业执照.png", b.Bytes(), o); hasFinding(rep, CodeOCRUnavailable) || rep.OCR != "skipped" {
+		t.Errorf("OCR not asked for: ocr %q, findings %+v; want skipped, no ocr_unavailable", rep.OCR, rep.Findings)
+	}
+}

@@ -27,7 +27,6 @@ const (
 	CodeCorruptFile            = "corrupt_file"             // damaged, truncated, or not what its name says
 	CodeEncryptedPDF           = "encrypted_pdf"            // encrypted or password-protected PDF
 	CodeTooLarge               = "too_large"                // file, page count or pixel count beyond the limit
-	CodeTooManyPages           = "too_many_pages"           // page count beyond the material's limit
 	CodeBlankPage              = "blank_page"               // a page with nothing on it
 	CodeLowResolution          = "low_resolution"           // a scan under 150 dpi equivalent
 	CodeSealMissing            = "seal_missing"             // no official seal where the material needs one

@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/color"
 	"image/png"
 	"testing"
+
+	"github.com/go-pdf/fpdf"
 
 	"github.com/tongban/tongban/internal/apitest"
 	"github.com/tongban/tongban/internal/apperr"
@@ -97,4 +101,99 @@ func hasCode(r prereview.Report, code string, page int) bool {
 		}
 	}
 	return false
+}
+
+// scanOnlyPDF is a one-page PDF holding only an image with dark bars on
+// it, as a scanner writes: no embedded text, not blank.
+func scanOnlyPDF(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, 827, 1169))
+	for i := range img.Pix {
+		img.Pix[i] = 250
+	}
+	for y := 150; y < 1000; y += 60 {
+		for x := 100; x < 700; x++ {
+			for d := range 14 {
+				img.SetGray(x, y+d, color.Gray{Y: 20})
+			}
+		}
+	}
+	var pb bytes.Buffer
+	if err := png.Encode(&pb, img); err != nil {
+		t.Fatal(err)
+	}
+	p := fpdf.New("P", "mm", "A4", "")
+	p.AddPage()
+	p.RegisterImageOptionsReader("scan", fpdf.ImageOptions{ImageType: "PNG"}, &pb)
+	p.ImageOptions("scan", 0, 0, 210, 297, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	var b bytes.Buffer
+	if err := p.Output(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestOCRPendingOnlyForScans: the fast check of a PDF with its text
+// embedded needs no OCR (not_needed, no ocr_pending); that of a scan says
+// the text checks are running (ocr_pending), until the job has read it.
+func TestOCRPendingOnlyForScans(t *testing.T) {
+	if ok, why := prereview.OCRAvailable(); !ok {
+		t.Fatalf("Tesseract is needed: %s (make test runs scripts/ocrtools.sh)", why)
+	}
+	e := newEnv(t, store.SQLite)
+	ctx := context.Background()
+	pr, err := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000556", Name: "识别测试", FlowID: e.flow(t, "工业"), District: "350211",
+		Investment: 100, LandArea: 100, FloorArea: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := e.svc.GetProject(ctx, e.app, pr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var code string
+	for _, r := range v.Requirements {
+		if len(r.Material.Formats) > 0 && r.Material.Formats[0] == "pdf" {
+			code = r.Material.Code
+			break
+		}
+	}
+	if code == "" {
+		t.Fatal("no PDF material in stage 1")
+	}
+	report := func(c *store.MaterialCheck) prereview.Report {
+		t.Helper()
+		var rep prereview.Report
+		if err := json.Unmarshal([]byte(c.Report), &rep); err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	_, c, err := e.svc.UploadAndCheck(ctx, e.app, pr.ID, 1, code, "申请表.pdf", bytes.NewReader(apitest.PDF("embedded text")))
+	if err != nil || c == nil {
+		t.Fatalf("upload: %v", err)
+	}
+	if rep := report(c); c.OCR != "not_needed" || hasCode(rep, prereview.CodeOCRPending, 0) {
+		t.Errorf("born-digital PDF: ocr %q, findings %+v; want not_needed and no ocr_pending", c.OCR, rep.Findings)
+	}
+	m, c, err := e.svc.UploadAndCheck(ctx, e.app, pr.ID, 1, code, "扫描件.pdf", bytes.NewReader(scanOnlyPDF(t)))
+	if err != nil || c == nil {
+		t.Fatalf("upload: %v", err)
+	}
+	if rep := report(c); c.OCR != "pending" || !hasCode(rep, prereview.CodeOCRPending, 0) {
+		t.Errorf("scan: ocr %q, findings %+v; want pending and ocr_pending", c.OCR, rep.Findings)
+	}
+	for range 3 { // the first upload's job, then the scan's
+		if _, err := e.runner.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v, err = e.svc.GetProject(ctx, e.app, pr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := v.Checks[m.ID]
+	if rep := report(&got); got.OCR != "done" || hasCode(rep, prereview.CodeOCRPending, 0) {
+		t.Errorf("scan after the job: ocr %q, findings %+v; want done, no ocr_pending", got.OCR, rep.Findings)
+	}
 }
