@@ -270,10 +270,18 @@ func isNameValue(v string) bool {
 	return n >= 4 && han*2 >= n
 }
 
+// notNameWords are parts of labels and signature lines, never of a
+// person's name: "法定代表人或委托代理人：" (OCR reading 或 as 中) must not give
+// 中委托代理人 as the legal representative.
+var notNameWords = []string{"委托", "代理", "代表", "签字", "签名", "签章", "盖章", "姓名", "日期"}
+
 // isPersonValue accepts a person's name (two to six Chinese characters,
 // with a middle dot for some minority names) or, for a partnership's
 // 执行事务合伙人, an enterprise name.
 func isPersonValue(v string) bool {
+	if containsAny(v, notNameWords) {
+		return false
+	}
 	n := 0
 	for _, r := range v {
 		n++

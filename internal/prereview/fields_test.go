@@ -39,6 +39,12 @@ func TestExtractFields(t *testing.T) {
 			},
 		},
 		{
+			name: "a contract's signature block: the label's 或 read as 中 is no legal representative",
+			text: "甲方（盖章）：南昌恒信勘察设计有限责任公司\n法定代表人中委托代理人：\n签订日期：2026年05月12日\n" +
+				"法定代表人或委托代理人：\n法定代表人 （签字）",
+			want: map[string]string{FieldName: "南昌恒信勘察设计有限责任公司"},
+		},
+		{
 			name: "licence as Tesseract reads it: columns merged, spaces between characters, O for 0",
 			text: "统 一 社 会 信 用 代 码\nHe\n913502OOMA2Y3K7Q54 = \\| lV\n名\t称\t厦 门 海 沧 建 设 发 展 有 限 公 司\t注册资本\t人 民 币 壹 佰 贰 拾 万 元 整\n" +
 				"法定代表人\t陈 明 华\t营业期限\t2015 年 03 月 12 日 至 2035 年 03 月 11 日",

@@ -58,6 +58,7 @@ func Inspect(ctx context.Context, name string, data []byte, o Options) Report {
 	}
 	rep.Pages = st.Pages
 	if doc == nil {
+		rep.OCR = "not_needed" // refused: there is no text to read
 		return rep
 	}
 	defer doc.Close()

@@ -77,6 +77,10 @@ func TestInspectCorpus(t *testing.T) {
 					t.Errorf("%s on pages %v, want %v", code, g, want)
 				}
 			}
+			if len(rep.PageInfo) == 0 && rep.OCR != "not_needed" {
+				// A refused file must not be left waiting for OCR.
+				t.Errorf("no page looked at, yet ocr %q; want not_needed", rep.OCR)
+			}
 			if rep.Pages != c.Expect.Pages {
 				t.Errorf("%d pages, want %d", rep.Pages, c.Expect.Pages)
 			}
