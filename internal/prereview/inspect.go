@@ -58,7 +58,9 @@ func Inspect(ctx context.Context, name string, data []byte, o Options) Report {
 	}
 	rep.Pages = st.Pages
 	if doc == nil {
-		rep.OCR = "not_needed" // refused: there is no text to read
+		if !hasCode(rep.Findings, CodeCheckFailed) {
+			rep.OCR = "not_needed" // refused: there is no text to read
+		}
 		return rep
 	}
 	defer doc.Close()
@@ -129,11 +131,14 @@ func Inspect(ctx context.Context, name string, data []byte, o Options) Report {
 		}
 		rep.Findings = append(rep.Findings, FieldFindingsAt(fields, app, i, regions)...)
 	}
+	whole := ctx.Err() == nil && len(rep.PageInfo) == doc.Pages && !hasCode(rep.Findings, CodeCheckFailed)
 	switch {
-	case needOCR == 0:
+	case needOCR == 0 && whole:
 		rep.OCR = "not_needed" // every page has its text, or is blank
 	case !o.OCR:
 		rep.OCR = "skipped"
+	case ctx.Err() != nil:
+		rep.OCR = "failed"
 	}
 	rep.Findings = append(rep.Findings, BlankFindings(rep.PageInfo)...)
 	rep.Findings = append(rep.Findings, SealFindings(rep.Seals, rep.Pages, o.RequireSeal)...)
@@ -173,6 +178,11 @@ func ocrFailedFinding(page int, err error) Finding {
 	return Finding{Code: CodeCheckFailed, Severity: Warning, Page: page,
 		Message:  "第 " + strconv.Itoa(page) + " 页的文字识别未能完成，名称、信用代码、有效期、金额等文字检查没有执行，不代表已通过：请点“重新检查”再试，或自行核对。原因：" + err.Error(),
 		MessageE: "text recognition of page " + strconv.Itoa(page) + " did not complete, so its text checks (name, credit code, validity, amounts) were not performed, which is not a pass: re-check, or check it yourself. Cause: " + err.Error()}
+}
+
+// hasCode reports whether fs holds a finding with code.
+func hasCode(fs []Finding, code string) bool {
+	return slices.ContainsFunc(fs, func(f Finding) bool { return f.Code == code })
 }
 
 func acceptsType(formats []string, typ string) bool {

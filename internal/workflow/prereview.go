@@ -36,8 +36,11 @@ const fastCheckBudget = 20 * time.Second
 // the upload's transaction: it happens even if the server stops right
 // after.
 func enqueuePrereview(ctx context.Context, tx *store.Tx, materialID string) error {
-	return jobs.Enqueue(ctx, tx, jobs.Spec{Kind: JobPrereview, Args: PrereviewArgs{MaterialID: materialID}, UniqueKey: "prereview:" + materialID, MaxAttempts: 3})
+	return jobs.Enqueue(ctx, tx, jobs.Spec{Kind: JobPrereview, Args: PrereviewArgs{MaterialID: materialID}, UniqueKey: prereviewKey(materialID), MaxAttempts: 3})
 }
+
+// prereviewKey is the unique key of a material version's prereview job.
+func prereviewKey(materialID string) string { return "prereview:" + materialID }
 
 // materialOptions are the checks a material version needs: its catalog
 // definition (formats, seal, perforation seal) and the application it must
@@ -109,7 +112,21 @@ func (s *Service) checkMaterial(ctx context.Context, m store.Material, ocr bool)
 		return c, apperr.Wrap(err, "prereview report")
 	}
 	c.Report = string(b)
-	err = s.db.Write(ctx, func(tx *store.Tx) error { return store.PutMaterialCheck(ctx, tx, c, ocr) })
+	// A fast pass that had nothing to read (every page has embedded text
+	// or is blank, or the file was refused) is the complete check: it
+	// replaces what is stored, and the job that would only repeat it is
+	// cancelled (a demo start queues hundreds; a fresh scan's OCR would
+	// wait behind them).
+	complete := ocr || rep.OCR == "not_needed"
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		if err := store.PutMaterialCheck(ctx, tx, c, complete); err != nil {
+			return err
+		}
+		if !ocr && complete {
+			return jobs.Cancel(ctx, tx, prereviewKey(m.ID))
+		}
+		return nil
+	})
 	return c, err
 }
 

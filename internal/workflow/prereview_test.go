@@ -58,9 +58,13 @@ func TestUploadIsPrereviewed(t *testing.T) {
 	if c.Status != workflow.CheckDone || rep.Type != "pdf" || rep.Pages != 1 || !hasCode(rep, prereview.CodeSealMissing, 1) || c.Errors == 0 {
 		t.Fatalf("fast check: %+v %+v", c, rep)
 	}
-	// The job finishes the text checks (or says OCR is unavailable).
-	if n, err := e.runner.RunDue(ctx); err != nil || n == 0 {
-		t.Fatalf("prereview job: %d %v", n, err)
+	// The PDF has its text: the fast pass was the whole check, and the
+	// job that would only repeat it was cancelled.
+	if c.OCR != "not_needed" {
+		t.Fatalf("fast check of a PDF with its text: ocr %q, want not_needed", c.OCR)
+	}
+	if n, err := e.runner.RunDue(ctx); err != nil || n != 0 {
+		t.Fatalf("prereview job of a complete check: ran %d, %v; want none", n, err)
 	}
 	v, err = e.svc.GetProject(ctx, e.app, pr.ID)
 	if err != nil {
@@ -183,10 +187,9 @@ func TestOCRPendingOnlyForScans(t *testing.T) {
 	if rep := report(c); c.OCR != "pending" || !hasCode(rep, prereview.CodeOCRPending, 0) {
 		t.Errorf("scan: ocr %q, findings %+v; want pending and ocr_pending", c.OCR, rep.Findings)
 	}
-	for range 3 { // the first upload's job, then the scan's
-		if _, err := e.runner.RunDue(ctx); err != nil {
-			t.Fatal(err)
-		}
+	// Only the scan's job is left (the PDF's was cancelled).
+	if n, err := e.runner.RunDue(ctx); err != nil || n != 1 {
+		t.Fatalf("jobs: ran %d, %v; want the scan's alone", n, err)
 	}
 	v, err = e.svc.GetProject(ctx, e.app, pr.ID)
 	if err != nil {
