@@ -16,6 +16,7 @@ import (
 	"github.com/tongban/tongban/internal/auth"
 	"github.com/tongban/tongban/internal/calendar"
 	"github.com/tongban/tongban/internal/catalog"
+	"github.com/tongban/tongban/internal/prereview/corpus"
 	"github.com/tongban/tongban/internal/store"
 	"github.com/tongban/tongban/internal/workflow"
 )
@@ -70,6 +71,7 @@ func Seed(ctx context.Context, svc *workflow.Service, o SeedOptions) (SeedResult
 		out:   o.Progress,
 	}
 	s.svc = svc.WithClock(s.clock.Now)
+	s.docs = materialWriter()
 	if err := s.loadPeople(ctx); err != nil {
 		return SeedResult{}, err
 	}
@@ -130,6 +132,7 @@ type sim struct {
 	cat   *catalog.Catalog
 	out   io.Writer
 
+	docs       *corpus.MaterialWriter    // nil without CJK fonts: plain placeholder PDFs
 	applicants []auth.Principal          // by index of Enterprises
 	officers   map[string]auth.Principal // dept + "/" + role
 	deptNames  map[string]string         // code → name
@@ -442,7 +445,7 @@ type stageRun struct {
 	limit     int
 	items     map[string]catalog.MatchedItem // by item code
 	names     map[string]string              // material code → name
-	formats   map[string][]string            // material code → formats
+	mats      map[string]catalog.Material    // material code → definition
 	owed      []string                       // 容缺 materials not yet uploaded
 	tasks     []*taskSim
 	open      int
@@ -536,8 +539,9 @@ func (p *projSim) requirements(ctx context.Context, n int) ([]catalog.MatchedIte
 }
 
 // upload stores one tiny file as the next version of a material.
-func (p *projSim) upload(ctx context.Context, n int, code, name string, formats []string, variant int) error {
-	content, ext, ok := materialFile(formats, code, variant)
+func (p *projSim) upload(ctx context.Context, n int, m catalog.Material, variant int) error {
+	code, name := m.Code, m.Name
+	content, ext, ok := p.s.materialFile(m, p.app.EnterpriseUSCC, variant)
 	if !ok {
 		return apperr.Newf(apperr.Invalid, "demo.material_format", "演示数据无法生成材料“%s”所需格式的文件", "the demo cannot produce a file in a format material %s accepts", name)
 	}
@@ -556,7 +560,7 @@ func (p *projSim) prepare(ctx context.Context, n int, again bool) error {
 	if err != nil {
 		return err
 	}
-	run := &stageRun{number: n, items: map[string]catalog.MatchedItem{}, names: map[string]string{}, formats: map[string][]string{}}
+	run := &stageRun{number: n, items: map[string]catalog.MatchedItem{}, names: map[string]string{}, mats: map[string]catalog.Material{}}
 	commitable := false
 	for _, it := range items {
 		run.items[it.Item.Code] = it
@@ -565,11 +569,11 @@ func (p *projSim) prepare(ctx context.Context, n int, again bool) error {
 	commitment := commitable && chance(s.rng, 0.3)
 	for _, r := range reqs {
 		run.names[r.Material.Code] = r.Material.Name
-		run.formats[r.Material.Code] = r.Material.Formats
+		run.mats[r.Material.Code] = r.Material
 		switch {
 		case r.Uploaded != nil:
 			if again && chance(s.rng, 0.3) { // a revised version for the new round
-				if err := p.upload(ctx, n, r.Material.Code, r.Material.Name, r.Material.Formats, 3+s.rng.IntN(2)); err != nil {
+				if err := p.upload(ctx, n, r.Material, 3+s.rng.IntN(2)); err != nil {
 					return err
 				}
 			}
@@ -580,7 +584,7 @@ func (p *projSim) prepare(ctx context.Context, n int, again bool) error {
 			run.owed = append(run.owed, r.Material.Code)
 			continue
 		}
-		if err := p.upload(ctx, n, r.Material.Code, r.Material.Name, r.Material.Formats, s.rng.IntN(3)); err != nil {
+		if err := p.upload(ctx, n, r.Material, s.rng.IntN(3)); err != nil {
 			return err
 		}
 	}
@@ -630,7 +634,7 @@ func (p *projSim) supplyOwed(ctx context.Context, run *stageRun) error {
 		return nil
 	}
 	for _, code := range run.owed {
-		if err := p.upload(ctx, run.number, code, run.names[code], run.formats[code], p.s.rng.IntN(3)); err != nil {
+		if err := p.upload(ctx, run.number, run.mats[code], p.s.rng.IntN(3)); err != nil {
 			return err
 		}
 	}
@@ -910,7 +914,7 @@ func (t *taskSim) resubmit(ctx context.Context, codes []string) error {
 	}
 	p := t.p
 	for _, c := range codes {
-		if err := p.upload(ctx, t.run.number, c, t.run.names[c], t.run.formats[c], 3+p.s.rng.IntN(3)); err != nil {
+		if err := p.upload(ctx, t.run.number, t.run.mats[c], 3+p.s.rng.IntN(3)); err != nil {
 			return err
 		}
 		t.run.owed = slices.DeleteFunc(t.run.owed, func(o string) bool { return o == c })

@@ -2,17 +2,21 @@ package demo
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"hash/fnv"
 	"image"
 	"image/jpeg"
 	"image/png"
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/tongban/tongban/internal/approval"
 	"github.com/tongban/tongban/internal/catalog"
 	"github.com/tongban/tongban/internal/ident"
+	"github.com/tongban/tongban/internal/prereview/corpus"
 )
 
 // This file holds the realistic Chinese content of the demo history:
@@ -369,21 +373,85 @@ func cosignOpinion(r *rand.Rand, deptName string) string {
 // formats: a PDF when allowed, else a PNG or a JPEG. The variant changes the
 // content (and so its hash) a little; a handful of variants per material
 // keeps the blob store small, since equal content is stored once.
-func materialFile(formats []string, code string, variant int) (content []byte, ext string, ok bool) {
+func (s *sim) materialFile(m catalog.Material, uscc string, variant int) (content []byte, ext string, ok bool) {
+	formats := m.Formats
 	switch {
 	case len(formats) == 0 || slices.Contains(formats, "pdf"):
-		return SamplePDF("Tongban demo material", "Material code: "+code, fmt.Sprintf("Version %d", variant),
+		if pdf, err := s.materialPDF(m, uscc, variant); err == nil {
+			return pdf, ".pdf", true
+		}
+		return SamplePDF("Tongban demo material", "Material code: "+m.Code, fmt.Sprintf("Version %d", variant),
 			"This page stands in for the applicant's scanned document."), ".pdf", true
 	case slices.Contains(formats, "png"):
 		var b bytes.Buffer
-		_ = png.Encode(&b, tinyImage(code, variant)) // encoding to memory cannot fail
+		_ = png.Encode(&b, tinyImage(m.Code, variant)) // encoding to memory cannot fail
 		return b.Bytes(), ".png", true
 	case slices.Contains(formats, "jpg"):
 		var b bytes.Buffer
-		_ = jpeg.Encode(&b, tinyImage(code, variant), nil)
+		_ = jpeg.Encode(&b, tinyImage(m.Code, variant), nil)
 		return b.Bytes(), ".jpg", true
 	}
 	return nil, "", false
+}
+
+// materialWriter renders the demo's materials as Chinese documents of the
+// applicant's enterprise, stamped as the catalog asks (so that their
+// pre-review passes); nil when the CJK fonts are missing (make run
+// installs them), and the demo falls back to placeholder pages. Made once
+// per process.
+var materialWriter = sync.OnceValue(func() *corpus.MaterialWriter {
+	var text strings.Builder
+	for _, e := range Enterprises {
+		text.WriteString(e.Name + legalRep(e))
+	}
+	w, err := corpus.NewMaterialWriter(text.String())
+	if err != nil {
+		return nil
+	}
+	return w
+})
+
+// materialPDFs caches the rendered stand-ins, by materialKey: a few dozen
+// documents serve every material of a seeding (rendering one takes 10–20
+// ms, ten times that under the race detector, and the tests seed often).
+var materialPDFs sync.Map
+
+type materialKey struct {
+	uscc     string
+	straddle bool
+	kind     uint64 // the material and version, folded to one of a few documents
+}
+
+// legalRep is the demo enterprise's legal representative: its account's
+// person.
+func legalRep(e Enterprise) string {
+	name, _, _ := strings.Cut(e.Display, "（")
+	return name
+}
+
+// materialPDF draws material m of the enterprise with credit code uscc.
+func (s *sim) materialPDF(m catalog.Material, uscc string, variant int) ([]byte, error) {
+	if s.docs == nil {
+		return nil, errors.New("demo: no CJK fonts")
+	}
+	i := slices.IndexFunc(Enterprises, func(e Enterprise) bool { return e.USCC == uscc })
+	if i < 0 {
+		return nil, fmt.Errorf("demo: no enterprise %s", uscc)
+	}
+	e := Enterprises[i]
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s/%d", m.Code, variant)
+	k := materialKey{uscc: uscc, straddle: m.StraddleSealRequired, kind: h.Sum64() % 6}
+	if pdf, ok := materialPDFs.Load(k); ok {
+		return pdf.([]byte), nil
+	}
+	pdf, err := s.docs.Render(corpus.MaterialSpec{EnterpriseName: e.Name, USCC: e.USCC, LegalRep: legalRep(e),
+		Seal: true, Perforation: m.StraddleSealRequired, Seed: uint64(i)*6 + k.kind}) // seeds 0–17: the ones corpus.TestMaterialWriter checks
+	if err != nil {
+		return nil, err
+	}
+	materialPDFs.Store(k, pdf)
+	return pdf, nil
 }
 
 // tinyImage is a small grey picture (a gradient whose shade depends on the

@@ -3,6 +3,7 @@ package prereview
 import (
 	"fmt"
 	"image"
+	"maps"
 	"strings"
 	"time"
 
@@ -26,6 +27,76 @@ type Application struct {
 // A field not read, or not given in app, is not compared.
 func FieldFindings(fields map[string]string, app Application, page int) []Finding {
 	return FieldFindingsAt(fields, app, page, nil)
+}
+
+// PageText is what was read of one page: its text (embedded or OCR), the
+// fields in it (ExtractFields) and where they are (FieldRegions; nil for
+// embedded text).
+type PageText struct {
+	Page    int
+	Text    string
+	Fields  map[string]string
+	Regions map[string]Box
+}
+
+// DocumentFieldFindings checks the fields of every page against the
+// application, as a document: a page naming another enterprise (the other
+// party of a contract, the issuer of a reply) is no mismatch when the
+// document names the applicant too, by name or by credit code. A document
+// that never names the applicant gets its findings page by page
+// (FieldFindingsAt).
+func DocumentFieldFindings(pages []PageText, app Application) []Finding {
+	name, code := mentions(pages, app)
+	var out []Finding
+	for _, p := range pages {
+		f := p.Fields
+		if name && f[FieldName] != "" || code && f[FieldUSCC] != "" && ident.ValidateUSCC(f[FieldUSCC]) == nil {
+			f = maps.Clone(f)
+			if name {
+				delete(f, FieldName)
+			}
+			if code && ident.ValidateUSCC(f[FieldUSCC]) == nil {
+				delete(f, FieldUSCC)
+			}
+		}
+		out = append(out, FieldFindingsAt(f, app, p.Page, p.Regions)...)
+	}
+	return out
+}
+
+// DocumentFields are the fields of a document: for each, the first page's
+// that has it, except that the applicant's own name and credit code win
+// over another party's.
+func DocumentFields(pages []PageText, app Application) map[string]string {
+	out := map[string]string{}
+	for _, p := range pages {
+		for k, v := range p.Fields {
+			if _, seen := out[k]; !seen {
+				out[k] = v
+			}
+		}
+	}
+	for _, p := range pages {
+		if v := p.Fields[FieldName]; v != "" && app.EnterpriseName != "" && normName(v) == normName(app.EnterpriseName) {
+			out[FieldName] = v
+		}
+		if v := p.Fields[FieldUSCC]; v != "" && app.USCC != "" && v == ident.NormalizeUSCC(app.USCC) {
+			out[FieldUSCC] = v
+		}
+	}
+	return out
+}
+
+// mentions reports whether the pages' text holds the application's name
+// and its credit code (spaces and bracket widths folded).
+func mentions(pages []PageText, app Application) (name, code bool) {
+	wantName, wantCode := normName(app.EnterpriseName), ident.NormalizeUSCC(app.USCC)
+	for _, p := range pages {
+		t := normName(p.Text)
+		name = name || wantName != "" && strings.Contains(t, wantName)
+		code = code || wantCode != "" && strings.Contains(t, wantCode)
+	}
+	return name, code
 }
 
 // FieldFindingsAt is FieldFindings with the region of each field on the

@@ -1,6 +1,7 @@
 package prereview
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -138,5 +139,39 @@ func TestFieldFindingsAtRegions(t *testing.T) {
 	}
 	if diff := cmp.Diff(map[string]Box{CodeUSCCInvalid: wantRegions[FieldUSCC], CodeNameMismatch: wantRegions[FieldName], CodeExpired: wantRegions[FieldValidUntil]}, got); diff != "" {
 		t.Errorf("finding regions (-want +got):\n%s", diff)
+	}
+}
+
+// A contract names two parties: the other party's name or code on a page
+// is no mismatch when the document names the applicant too; a document
+// that never names the applicant is flagged; an invalid code always is.
+func TestDocumentFieldFindings(t *testing.T) {
+	const other, otherCode = "杭州天成装饰工程集团有限公司", "91330100MA2ABCDE0X"
+	oc := mustUSCC(t, otherCode[:17])
+	app := Application{EnterpriseName: "厦门海沧建设发展有限公司", USCC: testUSCC, Today: time.Now()}
+	page := func(n int, text string) PageText { return PageText{Page: n, Text: text, Fields: ExtractFields(text)} }
+	contract := []PageText{
+		page(1, "建设工程施工合同\n发包人（甲方）：厦门海沧建设发展有限公司\n统一社会信用代码："+testUSCC),
+		page(2, "承包人（乙方）：\t"+other+"\n统一社会信用代码："+oc),
+	}
+	codes := func(fs []Finding) (out []string) {
+		for _, f := range fs {
+			out = append(out, f.Code)
+		}
+		return out
+	}
+	if fs := DocumentFieldFindings(contract, app); len(fs) != 0 {
+		t.Errorf("two-party contract naming the applicant: %v", codes(fs))
+	}
+	if got := DocumentFields(contract, app); got[FieldName] != app.EnterpriseName || got[FieldUSCC] != testUSCC {
+		t.Errorf("document fields %v: want the applicant's name and code", got)
+	}
+	alone := []PageText{page(1, "承包人（乙方）：\t"+other+"\n统一社会信用代码："+oc)}
+	if fs := codes(DocumentFieldFindings(alone, app)); !slices.Contains(fs, CodeNameMismatch) || !slices.Contains(fs, CodeUSCCMismatch) {
+		t.Errorf("a document of another enterprise: %v, want name_mismatch and uscc_mismatch", fs)
+	}
+	bad := append(slices.Clone(contract), page(3, "统一社会信用代码："+testUSCC[:17]+"5"))
+	if fs := codes(DocumentFieldFindings(bad, app)); !slices.Contains(fs, CodeUSCCInvalid) {
+		t.Errorf("an invalid code on a page of a document naming the applicant: %v, want uscc_invalid", fs)
 	}
 }

@@ -258,7 +258,8 @@ func pureName(s string) bool {
 }
 
 // isNameValue accepts an enterprise name: at least four characters, mostly
-// Chinese.
+// Chinese, and more than a company form alone (the arc text of a seal, cut
+// up by text extraction, leaves "有限公司" on a line of its own).
 func isNameValue(v string) bool {
 	n, han := 0, 0
 	for _, r := range v {
@@ -267,7 +268,15 @@ func isNameValue(v string) bool {
 			han++
 		}
 	}
-	return n >= 4 && han*2 >= n
+	if n < 4 || han*2 < n {
+		return false
+	}
+	for _, suf := range enterpriseSuffixes {
+		if body, ok := strings.CutSuffix(v, suf); ok && utf8.RuneCountInString(strings.TrimSpace(body)) < 2 {
+			return false
+		}
+	}
+	return true
 }
 
 // notNameWords are parts of labels and signature lines, never of a
@@ -338,12 +347,30 @@ func enterpriseNameFallback(lines []string) string {
 			if end := findLabel(v, stopLabels); end >= 0 && end < len(v) {
 				v = v[end:]
 			}
+			v = trimSentenceLead(v)
 			if isNameValue(v) {
 				return v
 			}
 		}
 	}
 	return ""
+}
+
+// sentenceLeads are the words before a name inside a sentence
+// (请厦门某某有限公司于……, 经某某公司申请): never the start of one.
+var sentenceLeads = []string{"兹委托", "兹有", "同意", "批准", "请", "由", "与", "经", "向", "对", "致", "及", "据"}
+
+// trimSentenceLead drops the words before a name found in a sentence.
+func trimSentenceLead(v string) string {
+	for again := true; again; {
+		again = false
+		for _, w := range sentenceLeads {
+			if rest, ok := strings.CutPrefix(v, w); ok && isNameValue(rest) {
+				v, again = rest, true
+			}
+		}
+	}
+	return v
 }
 
 // uscc fixes: letters OCR reads for digits where the code must have digits

@@ -39,6 +39,16 @@ func TestExtractFields(t *testing.T) {
 			},
 		},
 		{
+			name: "a seal's arc text cut up by pdftotext is no name; the signature block's is",
+			text: "建设工程规划许可申请书\n特此申请。\n\n城建 开发\n有 限公司\n\n厦门翔安\n\n申请单位（盖章）：\n\n厦门翔安城建开发有限公司\n法定代表人（签字）：\n2024年3月2日",
+			want: map[string]string{FieldName: "厦门翔安城建开发有限公司"},
+		},
+		{
+			name: "a name inside a sentence, without its label",
+			text: "工程竣工后，建设单位应当依法组织竣工验收。请厦门鹭岛智造科技有限公司于收到本文件之日起三十日内，到我局办理有关手续。",
+			want: map[string]string{FieldName: "厦门鹭岛智造科技有限公司"},
+		},
+		{
 			name: "a contract's signature block: the label's 或 read as 中 is no legal representative",
 			text: "甲方（盖章）：南昌恒信勘察设计有限责任公司\n法定代表人中委托代理人：\n签订日期：2026年05月12日\n" +
 				"法定代表人或委托代理人：\n法定代表人 （签字）",

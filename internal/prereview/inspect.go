@@ -82,6 +82,7 @@ func Inspect(ctx context.Context, name string, data []byte, o Options) Report {
 	app := o.Application
 	app.Today = o.Now
 	needOCR := 0 // pages with something on them but no embedded text
+	var texts []PageText
 	for i := 1; i <= doc.Pages; i++ {
 		if err := ctx.Err(); err != nil {
 			break
@@ -120,17 +121,12 @@ func Inspect(ctx context.Context, name string, data []byte, o Options) Report {
 			}
 		}
 		rep.PageInfo = append(rep.PageInfo, pi)
-		if pi.Text == "" {
-			continue
+		if pi.Text != "" {
+			texts = append(texts, PageText{Page: i, Text: pi.Text, Fields: ExtractFields(pi.Text), Regions: regions})
 		}
-		fields := ExtractFields(pi.Text)
-		for k, v := range fields {
-			if _, seen := rep.Fields[k]; !seen {
-				rep.Fields[k] = v
-			}
-		}
-		rep.Findings = append(rep.Findings, FieldFindingsAt(fields, app, i, regions)...)
 	}
+	rep.Fields = DocumentFields(texts, app)
+	rep.Findings = append(rep.Findings, DocumentFieldFindings(texts, app)...)
 	whole := ctx.Err() == nil && len(rep.PageInfo) == doc.Pages && !hasCode(rep.Findings, CodeCheckFailed)
 	switch {
 	case needOCR == 0 && whole:

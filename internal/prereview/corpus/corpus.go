@@ -256,8 +256,9 @@ var recipes = []recipe{
 
 // gen is the state of generating one case.
 type gen struct {
-	r  *rand.Rand
-	co company
+	r     *rand.Rand
+	co    company
+	fonts *MaterialWriter // nil: the corpus's fonts
 }
 
 // Generate writes n generated documents into dir (created if needed), with

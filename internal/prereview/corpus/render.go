@@ -27,31 +27,31 @@ var fonts struct {
 
 // loadFonts reads the CJK fonts, or says what to install.
 func loadFonts() ([]byte, []byte, error) {
-	fonts.once.Do(func() {
-		paths, err := cert.FindFont("")
-		if err != nil {
-			fonts.err = fmt.Errorf("corpus: no CJK font (run scripts/pdftools.sh): %w", err)
-			return
-		}
-		ps := strings.Split(paths, string(os.PathListSeparator))
-		if fonts.song, err = os.ReadFile(ps[0]); err != nil {
-			fonts.err = fmt.Errorf("corpus: %w", err)
-			return
-		}
-		fonts.sans = fonts.song
-		if len(ps) > 1 {
-			if fonts.sans, err = os.ReadFile(ps[len(ps)-1]); err != nil {
-				fonts.err = fmt.Errorf("corpus: %w", err)
-				return
-			}
-		}
-		// Cut both faces down to the characters the corpus draws, once:
-		// fpdf parses a face for every document, and a whole CJK face
-		// takes it longer than drawing the document.
-		cs := charset()
-		fonts.song, fonts.sans = fpdf.UTF8CutFont(fonts.song, cs), fpdf.UTF8CutFont(fonts.sans, cs)
-	})
+	fonts.once.Do(func() { fonts.song, fonts.sans, fonts.err = readFonts("") })
 	return fonts.song, fonts.sans, fonts.err
+}
+
+// readFonts reads the song and sans faces and cuts both down to the
+// characters the corpus draws and those of extra: fpdf parses a face for
+// every document, and a whole CJK face takes it longer than drawing the
+// document.
+func readFonts(extra string) (song, sans []byte, err error) {
+	paths, err := cert.FindFont("")
+	if err != nil {
+		return nil, nil, fmt.Errorf("corpus: no CJK font (run scripts/pdftools.sh): %w", err)
+	}
+	ps := strings.Split(paths, string(os.PathListSeparator))
+	if song, err = os.ReadFile(ps[0]); err != nil {
+		return nil, nil, fmt.Errorf("corpus: %w", err)
+	}
+	sans = song
+	if len(ps) > 1 {
+		if sans, err = os.ReadFile(ps[len(ps)-1]); err != nil {
+			return nil, nil, fmt.Errorf("corpus: %w", err)
+		}
+	}
+	cs := charset() + extra
+	return fpdf.UTF8CutFont(song, cs), fpdf.UTF8CutFont(sans, cs), nil
 }
 
 // charset is every character the corpus can draw: printable ASCII and
@@ -106,6 +106,19 @@ func newDoc(r *rand.Rand, orientation string) (*doc, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newDocFonts(r, orientation, song, sans), nil
+}
+
+// newDoc starts a document of the generator: in the fonts it was given
+// (MaterialWriter), else the corpus's.
+func (g *gen) newDoc(orientation string) (*doc, error) {
+	if g.fonts != nil {
+		return newDocFonts(g.r, orientation, g.fonts.song, g.fonts.sans), nil
+	}
+	return newDoc(g.r, orientation)
+}
+
+func newDocFonts(r *rand.Rand, orientation string, song, sans []byte) *doc {
 	p := fpdf.New(orientation, "mm", "A4", "")
 	p.SetCatalogSort(true)
 	p.SetCreationDate(epoch)
@@ -115,8 +128,7 @@ func newDoc(r *rand.Rand, orientation string) (*doc, error) {
 	p.AddUTF8FontFromBytes("song", "", song)
 	p.AddUTF8FontFromBytes("sans", "", sans)
 	w, h := p.GetPageSize()
-	d := &doc{pdf: p, r: r, w: w, h: h, orie: orientation, seals: map[int][]SealBox{}, blank: map[int]bool{}, margin: 25}
-	return d, nil
+	return &doc{pdf: p, r: r, w: w, h: h, orie: orientation, seals: map[int][]SealBox{}, blank: map[int]bool{}, margin: 25}
 }
 
 // page is the current page number (1-based).

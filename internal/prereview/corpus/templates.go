@@ -37,7 +37,7 @@ type drawn struct {
 
 func licence(g *gen, f flaws) (*drawn, error) {
 	r := g.r
-	d, err := newDoc(r, "L")
+	d, err := g.newDoc("L")
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +175,7 @@ var applicationTitles = []string{"建设工程规划许可申请书", "建设用
 
 func application(g *gen, f flaws) (*drawn, error) {
 	r := g.r
-	d, err := newDoc(r, "P")
+	d, err := g.newDoc("P")
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +279,7 @@ var articles = []string{"工程概况", "合同工期", "质量标准", "合同�
 
 func contract(g *gen, f flaws) (*drawn, error) {
 	r := g.r
-	d, err := newDoc(r, "P")
+	d, err := g.newDoc("P")
 	if err != nil {
 		return nil, err
 	}
@@ -442,7 +442,7 @@ func chineseNumber(n int) string {
 
 func redhead(g *gen, f flaws) (*drawn, error) {
 	r := g.r
-	d, err := newDoc(r, "P")
+	d, err := g.newDoc("P")
 	if err != nil {
 		return nil, err
 	}
@@ -523,7 +523,7 @@ func redhead(g *gen, f flaws) (*drawn, error) {
 
 func landcert(g *gen, f flaws) (*drawn, error) {
 	r := g.r
-	d, err := newDoc(r, "P")
+	d, err := g.newDoc("P")
 	if err != nil {
 		return nil, err
 	}
@@ -640,7 +640,7 @@ func parcelMap(d *doc) {
 
 func form(g *gen, f flaws) (*drawn, error) {
 	r := g.r
-	d, err := newDoc(r, "P")
+	d, err := g.newDoc("P")
 	if err != nil {
 		return nil, err
 	}
