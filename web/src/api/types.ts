@@ -400,6 +400,8 @@ export interface Requirement {
   max_size_mb: number
   items: string[] | null
   uploaded?: Material
+  /** missing_material or rongque_allowed while a required material is not on file (the server's prereview.CompletenessFinding); the page also works it out from what was just uploaded (lib/prereview completeness) */
+  finding?: Finding
 }
 
 /** SignatureStatus is the server's verdict on a signed decision, checked on every read. */
