@@ -118,7 +118,7 @@ test('applicant creates a project with the wizard, uploads the materials and sub
       await expect(row.getByText(/上传中 \d+%/)).toBeVisible()
       await expect(row.getByRole('progressbar')).toBeVisible()
     }
-    await expect(page.getByText(`“${file.name}”已上传（第 1 版）`)).toBeVisible({ timeout: 20_000 })
+    await expect(page.getByText(`“${file.name}”已上传（第 1 版）`)).toBeVisible({ timeout: 40_000 })
     await expect(row.getByText(file.name)).toBeVisible()
     await expect(row.getByText('第 1 版')).toBeVisible()
     if (i === 0) await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })

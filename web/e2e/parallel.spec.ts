@@ -30,15 +30,15 @@ test('two departments approve in parallel; the applicant sees it live; the appro
   // Each task page shows the other department's item in the stage's parallel progress.
   await expect(clerks[0].getByText(tasks[1].item_name)).toBeVisible()
   await Promise.all(clerks.map((page) => decide(page, { action: '受理', opinion: '申请材料齐全，符合法定形式，予以受理。', done: '已受理' })))
-  for (const t of tasks) await expect(applicant.locator(`[data-task="${t.item_code}"]`)).toContainText('部门受理', { timeout: 15_000 })
+  for (const t of tasks) await expect(applicant.locator(`[data-task="${t.item_code}"]`)).toContainText('部门受理', { timeout: 30_000 })
 
   // Then each item through its remaining levels, the two departments side by side.
   await Promise.all(tasks.map((t, i) => throughLevels(t, clerks[i])))
 
   // The applicant's page caught up by itself: both items approved, stage 1 done, stage 2 open.
-  for (const t of tasks) await expect(applicant.locator(`[data-task="${t.item_code}"]`)).toContainText('办结（通过）', { timeout: 15_000 })
-  await expect(applicant.locator('[data-stage="1"]')).toContainText('已完成', { timeout: 15_000 })
-  await expect(applicant.getByText('第 2 阶段申报材料')).toBeVisible({ timeout: 15_000 })
+  for (const t of tasks) await expect(applicant.locator(`[data-task="${t.item_code}"]`)).toContainText('办结（通过）', { timeout: 30_000 })
+  await expect(applicant.locator('[data-stage="1"]')).toContainText('已完成', { timeout: 30_000 })
+  await expect(applicant.getByText('第 2 阶段申报材料')).toBeVisible({ timeout: 30_000 })
   expect(await applicant.evaluate(() => (window as unknown as { e2eNoReload?: boolean }).e2eNoReload)).toBe(true)
 
   // The project's approval map: stages, the timeline chart and the limits table with both items.
