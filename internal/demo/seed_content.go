@@ -404,6 +404,7 @@ var materialWriter = sync.OnceValue(func() *corpus.MaterialWriter {
 	for _, e := range Enterprises {
 		text.WriteString(e.Name + legalRep(e))
 	}
+	text.WriteString(demoCity + demoDistrict)
 	w, err := corpus.NewMaterialWriter(text.String())
 	if err != nil {
 		return nil
@@ -415,6 +416,9 @@ var materialWriter = sync.OnceValue(func() *corpus.MaterialWriter {
 // documents serve every material of a seeding (rendering one takes 10–20
 // ms, ten times that under the race detector, and the tests seed often).
 var materialPDFs sync.Map
+
+// The demo's enterprises are in Xiamen (思明区 for their addresses).
+const demoCity, demoDistrict = "厦门", "思明"
 
 type materialKey struct {
 	uscc     string
@@ -446,7 +450,7 @@ func (s *sim) materialPDF(m catalog.Material, uscc string, variant int) ([]byte,
 		return pdf.([]byte), nil
 	}
 	pdf, err := s.docs.Render(corpus.MaterialSpec{EnterpriseName: e.Name, USCC: e.USCC, LegalRep: legalRep(e),
-		Seal: true, Perforation: m.StraddleSealRequired, Seed: uint64(i)*6 + k.kind}) // seeds 0–17: the ones corpus.TestMaterialWriter checks
+		City: demoCity, District: demoDistrict, Seal: true, Perforation: m.StraddleSealRequired, Seed: uint64(i)*6 + k.kind}) // seeds 0–17: the ones corpus.TestMaterialWriter checks
 	if err != nil {
 		return nil, err
 	}

@@ -27,6 +27,10 @@ type MaterialSpec struct {
 	EnterpriseName string
 	USCC           string
 	LegalRep       string // "": a generated name
+	// City and District the enterprise is in (厦门, 思明: without 市 and
+	// 区; "": generated), which the authority addressed and the address
+	// follow.
+	City, District string
 	// Seal: the enterprise's seal on the last page (an application or
 	// commitment form); Perforation: a contract of two or three pages with
 	// a perforation seal (骑缝章) across the right edge of every page.
@@ -45,6 +49,13 @@ func (w *MaterialWriter) Render(s MaterialSpec) ([]byte, error) {
 	if s.LegalRep != "" {
 		co.Legal = s.LegalRep
 	}
+	if s.City != "" {
+		co.City, co.District = s.City, s.District
+		if co.District == "" {
+			co.District = pick(r, districts)
+		}
+		co.Address = fmt.Sprintf("%s市%s区%s路%d号", co.City, co.District, pick(r, roads), 1+r.IntN(300))
+	}
 	g := &gen{r: r, co: co, fonts: w}
 	var (
 		dr  *drawn
@@ -53,7 +64,7 @@ func (w *MaterialWriter) Render(s MaterialSpec) ([]byte, error) {
 	if s.Perforation {
 		dr, err = contract(g, flaws{perforation: "right", pages: 2 + r.IntN(2), noSeal: !s.Seal})
 	} else {
-		dr, err = application(g, flaws{noSeal: !s.Seal})
+		dr, err = application(g, flaws{pages: 1, noSeal: !s.Seal})
 	}
 	if err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ func TestMaterialWriter(t *testing.T) {
 	// The demo's enterprises (internal/demo/accounts.go).
 	ents := [][3]string{{"厦门鹭岛智造科技有限公司", "91350200MA2YA0017P", "林晓燕"}, {"厦门海湾置业有限公司", "91350200MA2YB0027G", "陈建国"},
 		{"厦门翔安城建开发有限公司", "91350200MA2YC00379", "王志强"}}
-	var text string
+	text := "厦门思明"
 	for _, e := range ents {
 		text += e[0] + e[2]
 	}
@@ -50,6 +50,7 @@ func materialCases(t *testing.T, w *corpus.MaterialWriter, name, code, legal str
 		{corpus.MaterialSpec{}, prereview.Options{RequireSeal: true}, prereview.CodeSealMissing},
 	} {
 		tc.spec.EnterpriseName, tc.spec.USCC, tc.spec.LegalRep, tc.spec.Seed = name, code, legal, seed
+		tc.spec.City, tc.spec.District = "厦门", "思明" // as the demo draws them
 		pdf, err := w.Render(tc.spec)
 		if err != nil {
 			t.Fatal(err)
