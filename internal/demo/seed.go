@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -71,7 +72,7 @@ func Seed(ctx context.Context, svc *workflow.Service, o SeedOptions) (SeedResult
 		out:   o.Progress,
 	}
 	s.svc = svc.WithClock(s.clock.Now)
-	s.docs = materialWriter()
+	s.docs, s.unsealed = materialWriter(), map[string]bool{}
 	if err := s.loadPeople(ctx); err != nil {
 		return SeedResult{}, err
 	}
@@ -133,6 +134,7 @@ type sim struct {
 	out   io.Writer
 
 	docs       *corpus.MaterialWriter    // nil without CJK fonts: plain placeholder PDFs
+	unsealed   map[string]bool           // project id/material code: its latest version lacks its seal
 	applicants []auth.Principal          // by index of Enterprises
 	officers   map[string]auth.Principal // dept + "/" + role
 	deptNames  map[string]string         // code → name
@@ -433,6 +435,7 @@ type projSim struct {
 	failStage int  // the stage that stops (outStop) or is withdrawn
 	refuse    bool // outStop: refused at acceptance rather than rejected at the end
 	id        string
+	code      string // the project code: from the seed, unlike id
 	app       auth.Principal
 	run       *stageRun
 	withdrawn bool // the planned withdrawal happened
@@ -498,7 +501,7 @@ func (p *projSim) create(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("demo: create project %s: %w", code, err)
 		}
-		p.id = pr.ID
+		p.id, p.code = pr.ID, code
 		s.created++
 		break
 	}
@@ -541,7 +544,14 @@ func (p *projSim) requirements(ctx context.Context, n int) ([]catalog.MatchedIte
 // upload stores one tiny file as the next version of a material.
 func (p *projSim) upload(ctx context.Context, n int, m catalog.Material, variant int) error {
 	code, name := m.Code, m.Name
-	content, ext, ok := p.s.materialFile(m, p.app.EnterpriseUSCC, variant)
+	// Now and then a first upload of a material that needs a seal is not
+	// stamped: pre-review shows seal_missing, and the clerk sends it back
+	// for correction (intake); the corrected version (variant 3 and up) is.
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%s/%s", p.code, code)
+	unsealed := variant < 3 && m.SealRequired && !m.StraddleSealRequired && h.Sum32()%12 == 0
+	p.s.unsealed[p.id+"/"+code] = unsealed
+	content, ext, ok := p.s.materialFile(m, p.app.EnterpriseUSCC, variant, unsealed)
 	if !ok {
 		return apperr.Newf(apperr.Invalid, "demo.material_format", "演示数据无法生成材料“%s”所需格式的文件", "the demo cannot produce a file in a format material %s accepts", name)
 	}
@@ -859,6 +869,9 @@ func (t *taskSim) intake(ctx context.Context) error {
 			return err
 		}
 		return t.concluded(ctx)
+	case len(t.unsealedMaterials()) > 0:
+		codes := t.unsealedMaterials()
+		return t.requestCorrectionFor(ctx, clerk, codes, "请一次性补正以下材料："+t.materialNames(codes)+"未加盖单位公章（材料预审已提示缺少公章），请加盖公章后重新上传。")
 	case t.fail == failNone && t.row.Commitment && t.row.AllowCommitment && !t.row.BadCredit && chance(s.rng, 0.75):
 		if waited, err := t.supplyFirst(ctx, t.intake); waited || err != nil {
 			return err
@@ -900,7 +913,25 @@ func (t *taskSim) requestCorrection(ctx context.Context, by auth.Principal, code
 	for i, c := range codes {
 		names[i] = t.run.names[c]
 	}
-	if err := t.act(ctx, by, workflow.ActInput{Action: approval.ActRequestCorrection, Materials: codes, Opinion: correctionNote(s.rng, names)}); err != nil {
+	return t.requestCorrectionFor(ctx, by, codes, correctionNote(s.rng, names))
+}
+
+// unsealedMaterials are the task's materials whose latest version lacks
+// the seal it needs.
+func (t *taskSim) unsealedMaterials() []string {
+	var codes []string
+	for _, m := range t.run.items[t.row.ItemCode].Materials {
+		if t.p.s.unsealed[t.p.id+"/"+m.Code] && !slices.Contains(codes, m.Code) {
+			codes = append(codes, m.Code)
+		}
+	}
+	return codes
+}
+
+// requestCorrectionFor sends the task back for codes with the opinion given.
+func (t *taskSim) requestCorrectionFor(ctx context.Context, by auth.Principal, codes []string, opinion string) error {
+	s := t.p.s
+	if err := t.act(ctx, by, workflow.ActInput{Action: approval.ActRequestCorrection, Materials: codes, Opinion: opinion}); err != nil {
 		return err
 	}
 	t.corrected = true

@@ -373,11 +373,11 @@ func cosignOpinion(r *rand.Rand, deptName string) string {
 // formats: a PDF when allowed, else a PNG or a JPEG. The variant changes the
 // content (and so its hash) a little; a handful of variants per material
 // keeps the blob store small, since equal content is stored once.
-func (s *sim) materialFile(m catalog.Material, uscc string, variant int) (content []byte, ext string, ok bool) {
+func (s *sim) materialFile(m catalog.Material, uscc string, variant int, unsealed bool) (content []byte, ext string, ok bool) {
 	formats := m.Formats
 	switch {
 	case len(formats) == 0 || slices.Contains(formats, "pdf"):
-		if pdf, err := s.materialPDF(m, uscc, variant); err == nil {
+		if pdf, err := s.materialPDF(m, uscc, variant, unsealed); err == nil {
 			return pdf, ".pdf", true
 		}
 		return SamplePDF("Tongban demo material", "Material code: "+m.Code, fmt.Sprintf("Version %d", variant),
@@ -423,6 +423,7 @@ const demoCity, demoDistrict = "厦门", "思明"
 type materialKey struct {
 	uscc     string
 	straddle bool
+	unsealed bool   // the applicant forgot to stamp it
 	kind     uint64 // the material and version, folded to one of a few documents
 }
 
@@ -433,8 +434,9 @@ func legalRep(e Enterprise) string {
 	return name
 }
 
-// materialPDF draws material m of the enterprise with credit code uscc.
-func (s *sim) materialPDF(m catalog.Material, uscc string, variant int) ([]byte, error) {
+// materialPDF draws material m of the enterprise with credit code uscc,
+// without its seal if unsealed.
+func (s *sim) materialPDF(m catalog.Material, uscc string, variant int, unsealed bool) ([]byte, error) {
 	if s.docs == nil {
 		return nil, errors.New("demo: no CJK fonts")
 	}
@@ -445,12 +447,12 @@ func (s *sim) materialPDF(m catalog.Material, uscc string, variant int) ([]byte,
 	e := Enterprises[i]
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s/%d", m.Code, variant)
-	k := materialKey{uscc: uscc, straddle: m.StraddleSealRequired, kind: h.Sum64() % 6}
+	k := materialKey{uscc: uscc, straddle: m.StraddleSealRequired, unsealed: unsealed, kind: h.Sum64() % 6}
 	if pdf, ok := materialPDFs.Load(k); ok {
 		return pdf.([]byte), nil
 	}
 	pdf, err := s.docs.Render(corpus.MaterialSpec{EnterpriseName: e.Name, USCC: e.USCC, LegalRep: legalRep(e),
-		City: demoCity, District: demoDistrict, Seal: true, Perforation: m.StraddleSealRequired, Seed: uint64(i)*6 + k.kind}) // seeds 0–17: the ones corpus.TestMaterialWriter checks
+		City: demoCity, District: demoDistrict, Seal: !unsealed, Perforation: m.StraddleSealRequired, Seed: uint64(i)*6 + k.kind}) // seeds 0–17: the ones corpus.TestMaterialWriter checks
 	if err != nil {
 		return nil, err
 	}
