@@ -13,7 +13,9 @@ import (
 
 	"github.com/tongban/tongban/internal/apitest"
 	"github.com/tongban/tongban/internal/apperr"
+	"github.com/tongban/tongban/internal/approval"
 	"github.com/tongban/tongban/internal/auth"
+	"github.com/tongban/tongban/internal/catalog"
 	"github.com/tongban/tongban/internal/prereview"
 	"github.com/tongban/tongban/internal/store"
 	"github.com/tongban/tongban/internal/workflow"
@@ -28,25 +30,9 @@ import (
 func TestUploadIsPrereviewed(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	ctx := context.Background()
-	pr, err := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000555", Name: "预审测试", FlowID: e.flow(t, "工业"), District: "350211",
-		Investment: 100, LandArea: 100, FloorArea: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := e.svc.GetProject(ctx, e.app, pr.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var code string
-	for _, r := range v.Requirements {
-		if r.Material.SealRequired && !r.Material.StraddleSealRequired && len(r.Material.Formats) > 0 && r.Material.Formats[0] == "pdf" {
-			code = r.Material.Code
-			break
-		}
-	}
-	if code == "" {
-		t.Fatal("no PDF material needing a seal in stage 1")
-	}
+	pr, code := prereviewProject(t, e, "2025-350211-47-03-000555", "a PDF material needing a seal", func(m catalog.Material) bool {
+		return m.SealRequired && !m.StraddleSealRequired && len(m.Formats) > 0 && m.Formats[0] == "pdf"
+	})
 	m, c, err := e.svc.UploadAndCheck(ctx, e.app, pr.ID, 1, code, "基本信息表.pdf", bytes.NewReader(apitest.PDF("没有盖章的申请表")))
 	if err != nil || c == nil {
 		t.Fatalf("upload: %v, check %v", err, c)
@@ -66,7 +52,7 @@ func TestUploadIsPrereviewed(t *testing.T) {
 	if n, err := e.runner.RunDue(ctx); err != nil || n != 0 {
 		t.Fatalf("prereview job of a complete check: ran %d, %v; want none", n, err)
 	}
-	v, err = e.svc.GetProject(ctx, e.app, pr.ID)
+	v, err := e.svc.GetProject(ctx, e.app, pr.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,6 +82,30 @@ func TestUploadIsPrereviewed(t *testing.T) {
 	if _, err := e.svc.MaterialPage(ctx, stranger, m.ID, 1); !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("stranger's page: %v", err)
 	}
+}
+
+// prereviewProject opens an industrial project of the applicant and
+// returns it with the first material of its stage 1 that ok accepts (what
+// describes, in the failure).
+func prereviewProject(t *testing.T, e *env, projectCode, what string, ok func(catalog.Material) bool) (approval.Project, string) {
+	t.Helper()
+	ctx := context.Background()
+	pr, err := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: projectCode, Name: "预审测试", FlowID: e.flow(t, "工业"), District: "350211",
+		Investment: 100, LandArea: 100, FloorArea: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := e.svc.GetProject(ctx, e.app, pr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range v.Requirements {
+		if ok(r.Material) {
+			return pr, r.Material.Code
+		}
+	}
+	t.Fatalf("no %s in stage 1", what)
+	return pr, ""
 }
 
 func hasCode(r prereview.Report, code string, page int) bool {
@@ -146,25 +156,9 @@ func TestOCRPendingOnlyForScans(t *testing.T) {
 	}
 	e := newEnv(t, store.SQLite)
 	ctx := context.Background()
-	pr, err := e.svc.CreateProject(ctx, e.app, workflow.ProjectInput{Code: "2025-350211-47-03-000556", Name: "识别测试", FlowID: e.flow(t, "工业"), District: "350211",
-		Investment: 100, LandArea: 100, FloorArea: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := e.svc.GetProject(ctx, e.app, pr.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var code string
-	for _, r := range v.Requirements {
-		if len(r.Material.Formats) > 0 && r.Material.Formats[0] == "pdf" {
-			code = r.Material.Code
-			break
-		}
-	}
-	if code == "" {
-		t.Fatal("no PDF material in stage 1")
-	}
+	pr, code := prereviewProject(t, e, "2025-350211-47-03-000556", "a PDF material", func(m catalog.Material) bool {
+		return len(m.Formats) > 0 && m.Formats[0] == "pdf"
+	})
 	report := func(c *store.MaterialCheck) prereview.Report {
 		t.Helper()
 		var rep prereview.Report
@@ -191,7 +185,7 @@ func TestOCRPendingOnlyForScans(t *testing.T) {
 	if n, err := e.runner.RunDue(ctx); err != nil || n != 1 {
 		t.Fatalf("jobs: ran %d, %v; want the scan's alone", n, err)
 	}
-	v, err = e.svc.GetProject(ctx, e.app, pr.ID)
+	v, err := e.svc.GetProject(ctx, e.app, pr.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
